@@ -1,0 +1,53 @@
+/* engine-library.c
+ *
+ * Copyright The Pigeon authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "engine-library.h"
+#include "mime-library.h"
+#include "store-library.h"
+
+/**
+ * engine_library_init:
+ * @error: return location for a #STORE_ERROR
+ *
+ * Prepares the libraries below the engine, once per process: GMime is
+ * initialised and the SQLite library is checked for what the store needs.
+ * Both front ends (the window and pigeon-cli) call this first and refuse to
+ * start with its error's message when it fails.
+ *
+ * Returns: %TRUE when Pigeon can run.
+ */
+gboolean
+engine_library_init (GError **error)
+{
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  mime_library_init ();
+  return store_library_check (error);
+}
+
+/**
+ * engine_library_describe_versions:
+ *
+ * Returns: (transfer full): one line naming the run-time versions of the
+ *   libraries mail passes through, for `--version` and bug reports:
+ *   "GLib 2.74.6, GMime 3.2.13, SQLite 3.40.1".
+ */
+char *
+engine_library_describe_versions (void)
+{
+  g_autofree char *gmime = mime_library_version ();
+  g_autofree char *sqlite = store_library_version ();
+
+  return g_strdup_printf ("GLib %u.%u.%u, GMime %s, SQLite %s",
+                          glib_major_version,
+                          glib_minor_version,
+                          glib_micro_version,
+                          gmime,
+                          sqlite);
+}

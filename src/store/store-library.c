@@ -1,0 +1,70 @@
+/* store-library.c
+ *
+ * Copyright The Pigeon authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <sqlite3.h>
+
+#include "store-error.h"
+#include "store-library.h"
+
+/* Pigeon's search is FTS5 and its store is shared between threads (one
+ * writer thread, readers elsewhere): a SQLite built without either cannot
+ * hold mail, so say so once at start-up rather than on the first query. */
+#define STORE_MIN_SQLITE_VERSION_NUMBER 3040000
+
+/**
+ * store_library_check:
+ * @error: return location for a #STORE_ERROR_MISSING_FEATURE error
+ *
+ * Checks that the SQLite library linked at run time can hold a Pigeon
+ * store: version 3.40 or newer, thread-safe, with FTS5.
+ *
+ * Returns: %TRUE when it can.
+ */
+gboolean
+store_library_check (GError **error)
+{
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (sqlite3_libversion_number () < STORE_MIN_SQLITE_VERSION_NUMBER)
+    {
+      g_set_error (error, STORE_ERROR, STORE_ERROR_MISSING_FEATURE,
+                   "SQLite %s is too old: Pigeon needs 3.40 or newer",
+                   sqlite3_libversion ());
+      return FALSE;
+    }
+
+  if (sqlite3_threadsafe () == 0)
+    {
+      g_set_error (error, STORE_ERROR, STORE_ERROR_MISSING_FEATURE,
+                   "SQLite %s was built without thread safety",
+                   sqlite3_libversion ());
+      return FALSE;
+    }
+
+  if (!sqlite3_compileoption_used ("ENABLE_FTS5"))
+    {
+      g_set_error (error, STORE_ERROR, STORE_ERROR_MISSING_FEATURE,
+                   "SQLite %s was built without FTS5 full-text search",
+                   sqlite3_libversion ());
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+/**
+ * store_library_version:
+ *
+ * Returns: (transfer full): the run-time SQLite version, "3.40.1" say.
+ */
+char *
+store_library_version (void)
+{
+  return g_strdup (sqlite3_libversion ());
+}
