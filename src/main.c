@@ -13,8 +13,7 @@
 #include "pigeon-application.h"
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   g_autoptr (PigeonApplication) app = NULL;
 

@@ -13,11 +13,8 @@ G_BEGIN_DECLS
 
 #define PIGEON_TYPE_APPLICATION (pigeon_application_get_type ())
 
-G_DECLARE_FINAL_TYPE (PigeonApplication,
-                      pigeon_application,
-                      PIGEON,
-                      APPLICATION,
-                      GtkApplication)
+G_DECLARE_FINAL_TYPE (
+    PigeonApplication, pigeon_application, PIGEON, APPLICATION, GtkApplication)
 
 PigeonApplication *pigeon_application_new (void);
 

@@ -32,16 +32,15 @@ print_version (void)
 }
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   g_autoptr (GOptionContext) context = NULL;
-  g_autoptr (GError) error = NULL;
-  gboolean show_version = FALSE;
-  const GOptionEntry entries[] = {
-    { "version", 0, 0, G_OPTION_ARG_NONE, &show_version,
-      N_ ("Show the version of pigeon-cli and its libraries"), NULL },
-    { NULL }
+  g_autoptr (GError)         error = NULL;
+  gboolean                   show_version = FALSE;
+  const GOptionEntry         entries[] = {
+            { "version", 0, 0, G_OPTION_ARG_NONE, &show_version,
+              N_ ("Show the version of pigeon-cli and its libraries"), NULL },
+            { NULL }
   };
 
   setlocale (LC_ALL, "");
@@ -53,9 +52,8 @@ main (int   argc,
   context = g_option_context_new (_ ("COMMAND — Pigeon mail, from scripts"));
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);
   g_option_context_set_summary (
-      context,
-      _ ("pigeon-cli works on the same accounts and mail store as the "
-         "Pigeon window, without a display."));
+      context, _ ("pigeon-cli works on the same accounts and mail store as the "
+                  "Pigeon window, without a display."));
   g_option_context_add_main_entries (context, entries, GETTEXT_PACKAGE);
 
   if (!g_option_context_parse (context, &argc, &argv, &error))

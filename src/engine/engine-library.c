@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include "engine-library.h"
+
 #include "mime-library.h"
 #include "store-library.h"
 
@@ -45,9 +46,6 @@ engine_library_describe_versions (void)
   g_autofree char *sqlite = store_library_version ();
 
   return g_strdup_printf ("GLib %u.%u.%u, GMime %s, SQLite %s",
-                          glib_major_version,
-                          glib_minor_version,
-                          glib_micro_version,
-                          gmime,
-                          sqlite);
+                          glib_major_version, glib_minor_version,
+                          glib_micro_version, gmime, sqlite);
 }

@@ -11,7 +11,7 @@
 
 G_BEGIN_DECLS
 
-gboolean  engine_library_init              (GError **error);
-char     *engine_library_describe_versions (void);
+gboolean engine_library_init (GError **error);
+char    *engine_library_describe_versions (void);
 
 G_END_DECLS

@@ -7,9 +7,9 @@
 
 #include "config.h"
 
-#include <gmime/gmime.h>
-
 #include "mime-library.h"
+
+#include <gmime/gmime.h>
 
 /**
  * mime_library_init:
@@ -39,8 +39,6 @@ mime_library_init (void)
 char *
 mime_library_version (void)
 {
-  return g_strdup_printf ("%u.%u.%u",
-                          gmime_major_version,
-                          gmime_minor_version,
+  return g_strdup_printf ("%u.%u.%u", gmime_major_version, gmime_minor_version,
                           gmime_micro_version);
 }

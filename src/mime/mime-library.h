@@ -11,7 +11,7 @@
 
 G_BEGIN_DECLS
 
-void  mime_library_init    (void);
+void  mime_library_init (void);
 char *mime_library_version (void);
 
 G_END_DECLS

@@ -7,10 +7,11 @@
 
 #include "config.h"
 
+#include "store-library.h"
+
 #include <sqlite3.h>
 
 #include "store-error.h"
-#include "store-library.h"
 
 /* Pigeon's search is FTS5 and its store is shared between threads (one
  * writer thread, readers elsewhere): a SQLite built without either cannot

@@ -11,7 +11,7 @@
 
 G_BEGIN_DECLS
 
-gboolean  store_library_check   (GError **error);
-char     *store_library_version (void);
+gboolean store_library_check (GError **error);
+char    *store_library_version (void);
 
 G_END_DECLS

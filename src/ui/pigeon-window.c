@@ -31,8 +31,7 @@ restore_window_state (PigeonWindow *self)
 {
   self->saved_width = g_settings_get_int (self->settings, "window-width");
   self->saved_height = g_settings_get_int (self->settings, "window-height");
-  gtk_window_set_default_size (GTK_WINDOW (self),
-                               self->saved_width,
+  gtk_window_set_default_size (GTK_WINDOW (self), self->saved_width,
                                self->saved_height);
 
   if (g_settings_get_boolean (self->settings, "window-maximized"))
@@ -44,14 +43,12 @@ save_window_state (PigeonWindow *self)
 {
   g_settings_set_int (self->settings, "window-width", self->saved_width);
   g_settings_set_int (self->settings, "window-height", self->saved_height);
-  g_settings_set_boolean (self->settings,
-                          "window-maximized",
+  g_settings_set_boolean (self->settings, "window-maximized",
                           self->is_maximized);
 }
 
 static void
-pigeon_window_size_allocate (GtkWidget     *widget,
-                             GtkAllocation *allocation)
+pigeon_window_size_allocate (GtkWidget *widget, GtkAllocation *allocation)
 {
   PigeonWindow *self = PIGEON_WINDOW (widget);
 
@@ -59,14 +56,12 @@ pigeon_window_size_allocate (GtkWidget     *widget,
       ->size_allocate (widget, allocation);
 
   if (!self->is_maximized)
-    gtk_window_get_size (GTK_WINDOW (self),
-                         &self->saved_width,
+    gtk_window_get_size (GTK_WINDOW (self), &self->saved_width,
                          &self->saved_height);
 }
 
 static gboolean
-pigeon_window_window_state_event (GtkWidget           *widget,
-                                  GdkEventWindowState *event)
+pigeon_window_window_state_event (GtkWidget *widget, GdkEventWindowState *event)
 {
   PigeonWindow *self = PIGEON_WINDOW (widget);
 
@@ -78,24 +73,18 @@ pigeon_window_window_state_event (GtkWidget           *widget,
 }
 
 static void
-pigeon_window_destroy (GtkWidget *widget)
+pigeon_window_dispose (GObject *object)
 {
-  PigeonWindow *self = PIGEON_WINDOW (widget);
+  PigeonWindow *self = PIGEON_WINDOW (object);
 
+  /* dispose runs first when the window is destroyed (and may run again):
+   * save once, while the settings are still here. */
   if (self->settings != NULL)
     save_window_state (self);
 
   /* Whatever this window started stops with it. */
   if (self->cancellable != NULL)
     g_cancellable_cancel (self->cancellable);
-
-  GTK_WIDGET_CLASS (pigeon_window_parent_class)->destroy (widget);
-}
-
-static void
-pigeon_window_dispose (GObject *object)
-{
-  PigeonWindow *self = PIGEON_WINDOW (object);
 
   g_clear_object (&self->cancellable);
   g_clear_object (&self->settings);
@@ -106,18 +95,16 @@ pigeon_window_dispose (GObject *object)
 static void
 pigeon_window_class_init (PigeonWindowClass *klass)
 {
-  GObjectClass *object_class = G_OBJECT_CLASS (klass);
+  GObjectClass   *object_class = G_OBJECT_CLASS (klass);
   GtkWidgetClass *widget_class = GTK_WIDGET_CLASS (klass);
 
   object_class->dispose = pigeon_window_dispose;
 
   widget_class->size_allocate = pigeon_window_size_allocate;
   widget_class->window_state_event = pigeon_window_window_state_event;
-  widget_class->destroy = pigeon_window_destroy;
 
-  gtk_widget_class_set_template_from_resource (
-      widget_class,
-      RESOURCE_BASE_PATH "/ui/pigeon-window.ui");
+  gtk_widget_class_set_template_from_resource (widget_class, RESOURCE_BASE_PATH
+                                               "/ui/pigeon-window.ui");
 }
 
 static void

@@ -13,11 +13,8 @@ G_BEGIN_DECLS
 
 #define PIGEON_TYPE_WINDOW (pigeon_window_get_type ())
 
-G_DECLARE_FINAL_TYPE (PigeonWindow,
-                      pigeon_window,
-                      PIGEON,
-                      WINDOW,
-                      HdyApplicationWindow)
+G_DECLARE_FINAL_TYPE (
+    PigeonWindow, pigeon_window, PIGEON, WINDOW, HdyApplicationWindow)
 
 PigeonWindow *pigeon_window_new (GtkApplication *application);
 

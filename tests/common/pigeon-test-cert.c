@@ -7,16 +7,16 @@
 
 #include "config.h"
 
-#include <glib/gstdio.h>
-
 #include "pigeon-test-cert.h"
+
+#include <glib/gstdio.h>
 
 /* Removes a directory tree that a test made; bounded by what is in it. */
 static void
 remove_tree (const char *path)
 {
   g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char *name;
+  const char      *name;
 
   if (dir == NULL)
     {
@@ -28,8 +28,8 @@ remove_tree (const char *path)
     {
       g_autofree char *child = g_build_filename (path, name, NULL);
 
-      if (g_file_test (child, G_FILE_TEST_IS_DIR)
-          && !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
+      if (g_file_test (child, G_FILE_TEST_IS_DIR) &&
+          !g_file_test (child, G_FILE_TEST_IS_SYMLINK))
         remove_tree (child);
       else
         g_remove (child);
@@ -50,10 +50,10 @@ char *
 pigeon_test_cert_fingerprint (GTlsCertificate *certificate)
 {
   g_autoptr (GByteArray) der = NULL;
-  g_autoptr (GChecksum) checksum = g_checksum_new (G_CHECKSUM_SHA256);
-  guint8 digest[32];
-  gsize digest_len = sizeof digest;
-  GString *text = g_string_new (NULL);
+  g_autoptr (GChecksum)  checksum = g_checksum_new (G_CHECKSUM_SHA256);
+  guint8                 digest[32];
+  gsize                  digest_len = sizeof digest;
+  GString               *text = g_string_new (NULL);
 
   g_object_get (certificate, "certificate", &der, NULL);
   g_checksum_update (checksum, der->data, der->len);
@@ -77,13 +77,12 @@ pigeon_test_cert_fingerprint (GTlsCertificate *certificate)
  * Returns: (transfer full): the certificate, or %NULL with @error set.
  */
 PigeonTestCert *
-pigeon_test_cert_new (const char *common_name,
-                      GError    **error)
+pigeon_test_cert_new (const char *common_name, GError **error)
 {
   g_autoptr (PigeonTestCert) cert = g_new0 (PigeonTestCert, 1);
-  g_autoptr (GSubprocess) openssl = NULL;
-  g_autofree char *subject = g_strdup_printf ("/CN=%s", common_name);
-  g_autofree char *openssl_stderr = NULL;
+  g_autoptr (GSubprocess)    openssl = NULL;
+  g_autofree char           *subject = g_strdup_printf ("/CN=%s", common_name);
+  g_autofree char           *openssl_stderr = NULL;
 
   cert->dir = g_dir_make_tmp ("pigeon-cert-XXXXXX", error);
   if (cert->dir == NULL)
@@ -91,17 +90,12 @@ pigeon_test_cert_new (const char *common_name,
   cert->cert_path = g_build_filename (cert->dir, "cert.pem", NULL);
   cert->key_path = g_build_filename (cert->dir, "key.pem", NULL);
 
-  openssl = g_subprocess_new (G_SUBPROCESS_FLAGS_STDOUT_SILENCE
-                                  | G_SUBPROCESS_FLAGS_STDERR_PIPE,
-                              error,
-                              "openssl", "req", "-x509", "-newkey", "rsa:2048",
-                              "-nodes", "-days", "365",
-                              "-subj", subject,
-                              "-addext",
-                              "subjectAltName=DNS:localhost,IP:127.0.0.1",
-                              "-keyout", cert->key_path,
-                              "-out", cert->cert_path,
-                              NULL);
+  openssl = g_subprocess_new (
+      G_SUBPROCESS_FLAGS_STDOUT_SILENCE | G_SUBPROCESS_FLAGS_STDERR_PIPE, error,
+      "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days",
+      "365", "-subj", subject, "-addext",
+      "subjectAltName=DNS:localhost,IP:127.0.0.1", "-keyout", cert->key_path,
+      "-out", cert->cert_path, NULL);
   if (openssl == NULL)
     return NULL;
   if (!g_subprocess_communicate_utf8 (openssl, NULL, NULL, NULL,
@@ -116,9 +110,8 @@ pigeon_test_cert_new (const char *common_name,
 
   if (!g_file_get_contents (cert->cert_path, &cert->cert_pem, NULL, error))
     return NULL;
-  cert->tls = g_tls_certificate_new_from_files (cert->cert_path,
-                                                cert->key_path,
-                                                error);
+  cert->tls =
+      g_tls_certificate_new_from_files (cert->cert_path, cert->key_path, error);
   if (cert->tls == NULL)
     return NULL;
   cert->sha256 = pigeon_test_cert_fingerprint (cert->tls);

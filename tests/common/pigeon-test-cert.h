@@ -15,16 +15,15 @@ G_BEGIN_DECLS
  * openssl for each test that asks, in a directory of its own. */
 typedef struct
 {
-  char *dir;             /* owned temp dir, removed by _free */
-  char *cert_path;       /* PEM certificate */
-  char *key_path;        /* PEM private key, unencrypted */
-  char *cert_pem;        /* the certificate's PEM text */
-  char *sha256;          /* "AB:CD:..." upper-case, colon-separated */
-  GTlsCertificate *tls;  /* certificate + key, for GTlsServerConnection */
+  char            *dir;       /* owned temp dir, removed by _free */
+  char            *cert_path; /* PEM certificate */
+  char            *key_path;  /* PEM private key, unencrypted */
+  char            *cert_pem;  /* the certificate's PEM text */
+  char            *sha256;    /* "AB:CD:..." upper-case, colon-separated */
+  GTlsCertificate *tls;       /* certificate + key, for GTlsServerConnection */
 } PigeonTestCert;
 
-PigeonTestCert *pigeon_test_cert_new  (const char     *common_name,
-                                       GError        **error);
+PigeonTestCert *pigeon_test_cert_new (const char *common_name, GError **error);
 void            pigeon_test_cert_free (PigeonTestCert *cert);
 char           *pigeon_test_cert_fingerprint (GTlsCertificate *certificate);
 

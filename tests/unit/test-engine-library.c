@@ -23,18 +23,18 @@ test_init_is_repeatable (void)
 static void
 test_describe_versions (void)
 {
-  g_autofree char *line = engine_library_describe_versions ();
+  g_autofree char   *line = engine_library_describe_versions ();
   g_autoptr (GRegex) pattern = NULL;
 
-  pattern = g_regex_new ("^GLib 2\\.[0-9]+\\.[0-9]+, GMime 3\\.[0-9]+\\.[0-9]+, "
-                         "SQLite 3\\.[0-9]+\\.[0-9]+$",
-                         0, 0, NULL);
+  pattern =
+      g_regex_new ("^GLib 2\\.[0-9]+\\.[0-9]+, GMime 3\\.[0-9]+\\.[0-9]+, "
+                   "SQLite 3\\.[0-9]+\\.[0-9]+$",
+                   0, 0, NULL);
   g_assert_true (g_regex_match (pattern, line, 0, NULL));
 }
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
 

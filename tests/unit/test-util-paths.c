@@ -45,14 +45,14 @@ test_xdg_default (void)
 }
 
 int
-main (int   argc,
-      char *argv[])
+main (int argc, char *argv[])
 {
   /* G_TEST_OPTION_ISOLATE_DIRS points XDG_DATA_HOME at a scratch dir. */
   g_test_init (&argc, &argv, G_TEST_OPTION_ISOLATE_DIRS, NULL);
 
   g_test_add_func ("/util/paths/override", test_override);
-  g_test_add_func ("/util/paths/empty-override", test_empty_override_is_ignored);
+  g_test_add_func ("/util/paths/empty-override",
+                   test_empty_override_is_ignored);
   g_test_add_func ("/util/paths/xdg-default", test_xdg_default);
 
   return g_test_run ();
