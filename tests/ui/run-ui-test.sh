@@ -6,6 +6,10 @@
 # the test can read what the app saved), and a stand-in "help:" handler
 # that records the URI it was asked to open. Nothing of the user's desktop
 # is read or written. A missing Xvfb is a failure, not a skip.
+#
+# PIGEON_TEST_WM=openbox also starts a window manager, for what only a
+# window manager does (maximizing); without it there is none, as in most
+# tests: windows sit at 0,0 and focus follows the pointer.
 set -euo pipefail
 build=$(cd "${1:?usage: run-ui-test.sh BUILD_DIR SCRIPT}" && pwd)
 script=${2:?usage: run-ui-test.sh BUILD_DIR SCRIPT}
@@ -15,7 +19,9 @@ command -v Xvfb >/dev/null || { echo "Xvfb is not installed (tools/test installs
 
 scratch=$(mktemp -d)
 xvfb_pid=""
+wm_pid=""
 cleanup () {
+  [ -n "$wm_pid" ] && kill "$wm_pid" 2>/dev/null && wait "$wm_pid" 2>/dev/null
   [ -n "$xvfb_pid" ] && kill "$xvfb_pid" 2>/dev/null && wait "$xvfb_pid" 2>/dev/null
   rm -rf "$scratch"
 }
@@ -28,6 +34,19 @@ for _ in $(seq 100); do [ -s "$scratch/display" ] && break; sleep 0.1; done
 [ -s "$scratch/display" ] || { echo "Xvfb did not start:"; cat "$scratch/xvfb.log"; exit 1; }
 export DISPLAY=":$(head -n1 "$scratch/display")"
 unset WAYLAND_DISPLAY
+
+if [ -n "${PIGEON_TEST_WM:-}" ]; then
+  command -v "$PIGEON_TEST_WM" >/dev/null || { echo "$PIGEON_TEST_WM is not installed (tools/test installs it)"; exit 1; }
+  "$PIGEON_TEST_WM" >"$scratch/wm.log" 2>&1 &
+  wm_pid=$!
+  # The window manager is up once it names itself on the root window.
+  for _ in $(seq 100); do
+    xprop -root _NET_SUPPORTING_WM_CHECK 2>/dev/null | grep -q 'window id' && break
+    sleep 0.1
+  done
+  xprop -root _NET_SUPPORTING_WM_CHECK 2>/dev/null | grep -q 'window id' \
+    || { echo "$PIGEON_TEST_WM did not start:"; cat "$scratch/wm.log"; exit 1; }
+fi
 
 export HOME="$scratch/home"
 export XDG_CONFIG_HOME="$scratch/config"

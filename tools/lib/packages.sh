@@ -20,7 +20,7 @@ PIGEON_TEST_PACKAGES=(
   dovecot-core dovecot-pop3d openssl
   xvfb xauth dbus dbus-x11 at-spi2-core python3 python3-dogtail
   libsecret-tools clang-format flatpak-builder
-  x11-utils xdotool imagemagick
+  x11-utils xdotool imagemagick openbox
 )
 
 # pigeon_missing_packages PKG... — prints the ones not installed.
