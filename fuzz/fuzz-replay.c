@@ -9,12 +9,20 @@
 
 #include <glib.h>
 #include <stdint.h>
+#include <string.h>
 
 /* Runs a fuzz target once on every file of the corpus directories given,
  * without libFuzzer: the corpus replay test of the unit suite, in any
  * build (gcc, sanitizers or not). */
 
 int LLVMFuzzerTestOneInput (const uint8_t *data, size_t size);
+
+/* g_ptr_array_sort () passes pointers to the elements. */
+static int
+compare_names (gconstpointer a, gconstpointer b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
 
 static guint
 replay_path (const char *path)
@@ -34,7 +42,7 @@ replay_path (const char *path)
         g_error ("%s", error->message);
       while ((name = g_dir_read_name (dir)) != NULL)
         g_ptr_array_add (names, g_build_filename (path, name, NULL));
-      g_ptr_array_sort (names, (GCompareFunc) g_strcmp0);
+      g_ptr_array_sort (names, compare_names);
       for (guint i = 0; i < names->len; i++)
         count += replay_path (g_ptr_array_index (names, i));
       return count;
