@@ -36,6 +36,7 @@ struct _Pop3Client
   Pop3CertificateFunc certificate_func;
   gpointer            certificate_data;
   GDestroyNotify      certificate_destroy;
+  GTlsDatabase       *database;
   guint               window;
 
   /* connection */
@@ -935,6 +936,8 @@ start_tls (GTask *task)
       return;
     }
 
+  if (self->database != NULL)
+    g_tls_connection_set_database (G_TLS_CONNECTION (tls), self->database);
   g_signal_connect_object (tls, "accept-certificate",
                            G_CALLBACK (on_accept_certificate_cb), self, 0);
   g_set_object (&self->stream, tls);
@@ -2056,6 +2059,7 @@ pop3_client_finalize (GObject *object)
     self->certificate_destroy (self->certificate_data);
   g_free (self->host);
   g_free (self->pinned_sha256);
+  g_clear_object (&self->database);
   g_free (self->buffer);
   pop3_line_reader_free (self->lines);
   pop3_body_reader_free (self->bodies);
@@ -2161,6 +2165,21 @@ pop3_client_set_certificate_func (Pop3Client         *self,
   self->certificate_func = func;
   self->certificate_data = user_data;
   self->certificate_destroy = destroy;
+}
+
+/**
+ * pop3_client_set_tls_database:
+ * @self: a #Pop3Client
+ * @database: (nullable): the certificate authorities to trust instead of
+ *   the system's, from an account's own CA file say; %NULL for the system's
+ */
+void
+pop3_client_set_tls_database (Pop3Client *self, GTlsDatabase *database)
+{
+  g_return_if_fail (POP3_IS_CLIENT (self));
+  g_return_if_fail (database == NULL || G_IS_TLS_DATABASE (database));
+
+  g_set_object (&self->database, database);
 }
 
 /**
