@@ -7,632 +7,12 @@
 
 #include "config.h"
 
-#include "pop3-client.h"
-
 #include <string.h>
 
+#include "pop3-client-private.h"
 #include "pop3-error.h"
-#include "pop3-sasl.h"
-
-/* Large enough that a pipelined stream of small messages is read in few
- * calls; the parsers, not this buffer, bound what one line may take. */
-#define READ_BUFFER_SIZE (256 * 1024)
-#define DEFAULT_TIMEOUT_SECONDS 60
-/* Commands outstanding at once when pipelining: RETR lines are ~12 bytes,
- * so this stays far inside any TCP window (RFC 2449 §6.6). */
-#define DEFAULT_PIPELINE_WINDOW 128
-
-struct _Pop3Client
-{
-  GObject parent_instance;
-
-  /* configuration */
-  char               *host;
-  guint16             port;
-  Pop3Security        security;
-  guint               timeout;
-  gboolean            allow_insecure_auth;
-  char               *pinned_sha256;
-  Pop3CertificateFunc certificate_func;
-  gpointer            certificate_data;
-  GDestroyNotify      certificate_destroy;
-  GTlsDatabase       *database;
-  guint               window;
-
-  /* connection */
-  GSocketConnection *socket;
-  GIOStream         *stream; /* socket, or the TLS connection over it */
-  char              *buffer;
-  gsize              start;
-  gsize              end;
-  Pop3LineReader    *lines;
-  Pop3BodyReader    *bodies;
-  gboolean           busy;
-  gboolean           connected;
-
-  /* session */
-  char                *greeting;
-  char                *apop_timestamp;
-  Pop3Capabilities    *capabilities;
-  gboolean             capa_supported;
-  gboolean             encrypted;
-  GTlsCertificate     *peer_certificate;
-  GTlsCertificateFlags peer_errors;
-};
 
 G_DEFINE_FINAL_TYPE (Pop3Client, pop3_client, G_TYPE_OBJECT)
-
-/* The exchange: send commands, read their replies in order ----------- */
-
-typedef struct
-{
-  char    *command;   /* NULL: nothing to send (the greeting) */
-  gboolean multiline; /* a body follows "+OK" */
-  gboolean sensitive; /* never traced in full */
-} Request;
-
-/* Called for each complete reply; returns FALSE with @error to stop. It
- * may fill in the command of the next request (SASL challenges), or set
- * exchange->stop to end the exchange after this reply. */
-typedef struct _Exchange Exchange;
-typedef gboolean (*ReplyFunc) (Pop3Client *self,
-                               Exchange   *exchange,
-                               guint       index,
-                               Pop3Status *status,
-                               GByteArray *body,
-                               GError    **error);
-
-struct _Exchange
-{
-  GPtrArray    *requests;
-  guint         window;
-  ReplyFunc     reply_func;
-  gpointer      data;
-  guint         next_send;
-  guint         next_reply;
-  gboolean      stop;
-  GString      *pending; /* commands not yet handed to a write */
-  GString      *written; /* the write in flight, kept alive for it */
-  gboolean      writing;
-  gboolean      reading;
-  Pop3Status   *status; /* the reply whose body is being read */
-  GByteArray   *body;
-  GError       *error;
-  GCancellable *cancellable; /* ours: cancelled on failure or by the caller's */
-  GCancellable *caller_cancellable;
-  gulong        cancelled_id;
-};
-
-static void
-request_free (Request *request)
-{
-  if (request->command != NULL && request->sensitive)
-    memset (request->command, 0, strlen (request->command));
-  g_free (request->command);
-  g_free (request);
-}
-
-static Request *
-request_new (char *command, gboolean multiline, gboolean sensitive)
-{
-  Request *request = g_new0 (Request, 1);
-
-  request->command = command;
-  request->multiline = multiline;
-  request->sensitive = sensitive;
-  return request;
-}
-
-static void
-exchange_free (Exchange *exchange)
-{
-  if (exchange->cancelled_id != 0)
-    g_cancellable_disconnect (exchange->caller_cancellable,
-                              exchange->cancelled_id);
-  g_clear_object (&exchange->caller_cancellable);
-  g_clear_object (&exchange->cancellable);
-  g_ptr_array_unref (exchange->requests);
-  g_string_free (exchange->pending, TRUE);
-  g_string_free (exchange->written, TRUE);
-  g_clear_pointer (&exchange->status, pop3_status_free);
-  g_clear_pointer (&exchange->body, g_byte_array_unref);
-  g_clear_error (&exchange->error);
-  g_free (exchange);
-}
-
-static void exchange_read (GTask *task);
-static void exchange_process (GTask *task);
-
-/* What the trace shows of a command: the command word alone for those that
- * carry a secret (DESIGN.md invariant 6). */
-static void
-trace_command (const Request *request)
-{
-  if (request->sensitive)
-    {
-      const char *space = strchr (request->command, ' ');
-      int         word = space != NULL ? (int) (space - request->command)
-                                       : (int) strlen (request->command);
-
-      g_debug ("C: %.*s [redacted]", word, request->command);
-    }
-  else
-    g_debug ("C: %s", request->command);
-}
-
-static void
-close_connection (Pop3Client *self)
-{
-  /* Dropping the connection without QUIT leaves the server in the
-   * AUTHORIZATION or TRANSACTION state: RFC 1939 §6 says nothing marked
-   * deleted is removed then. */
-  if (self->stream != NULL)
-    g_io_stream_close_async (self->stream, G_PRIORITY_DEFAULT, NULL, NULL,
-                             NULL);
-  g_clear_object (&self->stream);
-  g_clear_object (&self->socket);
-  self->connected = FALSE;
-  self->encrypted = FALSE;
-  self->start = self->end = 0;
-  pop3_line_reader_reset (self->lines);
-  pop3_body_reader_reset (self->bodies);
-}
-
-/* Completes the exchange once nothing is in flight: a read or a write
- * that is still out holds the buffer and the stream. */
-static void
-exchange_finish_if_idle (GTask *task)
-{
-  Pop3Client *self = g_task_get_source_object (task);
-  Exchange   *exchange = g_task_get_task_data (task);
-  gboolean    all_read =
-      exchange->next_reply == exchange->requests->len || exchange->stop;
-
-  if (exchange->writing || exchange->reading)
-    return;
-  if (exchange->error == NULL && !all_read)
-    return;
-
-  self->busy = FALSE;
-  if (exchange->error != NULL)
-    {
-      close_connection (self);
-      g_task_return_error (task, g_steal_pointer (&exchange->error));
-    }
-  else
-    g_task_return_boolean (task, TRUE);
-}
-
-static void
-exchange_fail (GTask *task, GError *error)
-{
-  Exchange *exchange = g_task_get_task_data (task);
-
-  if (exchange->error == NULL)
-    exchange->error = error;
-  else
-    g_error_free (error);
-
-  g_cancellable_cancel (exchange->cancellable);
-  exchange_finish_if_idle (task);
-}
-
-static void
-on_exchange_written_cb (GObject      *source,
-                        GAsyncResult *result,
-                        gpointer      user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  Exchange         *exchange = g_task_get_task_data (task);
-  GError           *error = NULL;
-
-  exchange->writing = FALSE;
-  g_string_truncate (exchange->written, 0);
-
-  if (!g_output_stream_write_all_finish (G_OUTPUT_STREAM (source), result, NULL,
-                                         &error))
-    {
-      exchange_fail (task, error);
-      return;
-    }
-
-  if (exchange->error != NULL || exchange->stop)
-    {
-      exchange_finish_if_idle (task);
-      return;
-    }
-
-  if (exchange->pending->len > 0)
-    {
-      Pop3Client *self = g_task_get_source_object (task);
-      GString    *swap = exchange->written;
-
-      exchange->written = exchange->pending;
-      exchange->pending = swap;
-      exchange->writing = TRUE;
-      g_output_stream_write_all_async (
-          g_io_stream_get_output_stream (self->stream), exchange->written->str,
-          exchange->written->len, G_PRIORITY_DEFAULT, exchange->cancellable,
-          on_exchange_written_cb, g_object_ref (task));
-    }
-  else
-    exchange_finish_if_idle (task);
-}
-
-/* Sends what the window allows. One write is in flight at a time; what is
- * queued meanwhile goes out in the next. */
-static void
-exchange_send (GTask *task)
-{
-  Pop3Client *self = g_task_get_source_object (task);
-  Exchange   *exchange = g_task_get_task_data (task);
-
-  while (exchange->next_send < exchange->requests->len &&
-         exchange->next_send - exchange->next_reply < exchange->window)
-    {
-      Request *request =
-          g_ptr_array_index (exchange->requests, exchange->next_send);
-
-      if (request->command != NULL)
-        {
-          trace_command (request);
-          g_string_append (exchange->pending, request->command);
-          g_string_append (exchange->pending, "\r\n");
-        }
-      exchange->next_send++;
-    }
-
-  if (!exchange->writing && exchange->pending->len > 0)
-    {
-      GString *swap = exchange->written;
-
-      exchange->written = exchange->pending;
-      exchange->pending = swap;
-      exchange->writing = TRUE;
-      g_output_stream_write_all_async (
-          g_io_stream_get_output_stream (self->stream), exchange->written->str,
-          exchange->written->len, G_PRIORITY_DEFAULT, exchange->cancellable,
-          on_exchange_written_cb, g_object_ref (task));
-    }
-}
-
-static GError *
-translate_io_error (GError *error)
-{
-  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_TIMED_OUT))
-    {
-      GError *timeout = g_error_new (POP3_ERROR, POP3_ERROR_TIMEOUT,
-                                     "the server did not answer in time");
-      g_error_free (error);
-      return timeout;
-    }
-  return error;
-}
-
-/* A reply is complete: hand it over, then send what it made room for. */
-static gboolean
-exchange_complete_reply (GTask *task, Pop3Status *status, GByteArray *body)
-{
-  Pop3Client *self = g_task_get_source_object (task);
-  Exchange   *exchange = g_task_get_task_data (task);
-  GError     *error = NULL;
-  guint       index = exchange->next_reply;
-
-  if (!exchange->reply_func (self, exchange, index, status, body, &error))
-    {
-      exchange_fail (task, error);
-      return FALSE;
-    }
-
-  exchange->next_reply++;
-  if (exchange->stop || exchange->next_reply == exchange->requests->len)
-    {
-      exchange_finish_if_idle (task);
-      return FALSE;
-    }
-
-  exchange_send (task);
-  return TRUE;
-}
-
-static void
-exchange_process (GTask *task)
-{
-  Pop3Client *self = g_task_get_source_object (task);
-  Exchange   *exchange = g_task_get_task_data (task);
-
-  while (self->start < self->end)
-    {
-      gsize consumed = 0;
-
-      if (exchange->next_reply >= exchange->next_send)
-        {
-          /* Bytes nobody asked for: with nothing outstanding the server
-           * must be silent. */
-          exchange_fail (task,
-                         g_error_new_literal (POP3_ERROR, POP3_ERROR_PROTOCOL,
-                                              "the server sent data that "
-                                              "answers no command"));
-          return;
-        }
-
-      if (exchange->status == NULL)
-        {
-          const Request *request =
-              g_ptr_array_index (exchange->requests, exchange->next_reply);
-          g_autoptr (Pop3Status) status = NULL;
-          const char            *line = NULL;
-          GError                *error = NULL;
-
-          if (!pop3_line_reader_feed (self->lines, self->buffer + self->start,
-                                      self->end - self->start, &consumed, &line,
-                                      &error))
-            {
-              self->start += consumed;
-              if (error != NULL)
-                {
-                  exchange_fail (task, error);
-                  return;
-                }
-              break;
-            }
-          self->start += consumed;
-
-          status = pop3_status_parse (line, &error);
-          if (status == NULL)
-            {
-              exchange_fail (task, error);
-              return;
-            }
-          g_debug ("S: %s",
-                   status->kind == POP3_STATUS_CONTINUE ? "+ …" : line);
-
-          if (status->kind == POP3_STATUS_OK && request->multiline)
-            {
-              exchange->status = g_steal_pointer (&status);
-              exchange->body = g_byte_array_new ();
-              pop3_body_reader_reset (self->bodies);
-              continue;
-            }
-
-          if (!exchange_complete_reply (task, status, NULL))
-            return;
-        }
-      else
-        {
-          g_autoptr (Pop3Status) status = NULL;
-          g_autoptr (GByteArray) body = NULL;
-
-          if (!pop3_body_reader_feed (self->bodies, self->buffer + self->start,
-                                      self->end - self->start, &consumed,
-                                      exchange->body))
-            {
-              self->start += consumed;
-              break;
-            }
-          self->start += consumed;
-
-          status = g_steal_pointer (&exchange->status);
-          body = g_steal_pointer (&exchange->body);
-          if (!exchange_complete_reply (task, status, body))
-            return;
-        }
-    }
-
-  exchange_read (task);
-}
-
-static void
-on_exchange_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  Pop3Client       *self = g_task_get_source_object (task);
-  Exchange         *exchange = g_task_get_task_data (task);
-  GError           *error = NULL;
-  gssize            n;
-
-  exchange->reading = FALSE;
-  n = g_input_stream_read_finish (G_INPUT_STREAM (source), result, &error);
-
-  if (exchange->error != NULL)
-    {
-      /* Failed meanwhile; this read was cancelled for it. */
-      g_clear_error (&error);
-      exchange_finish_if_idle (task);
-      return;
-    }
-
-  if (n < 0)
-    {
-      exchange_fail (task, translate_io_error (error));
-      return;
-    }
-
-  if (n == 0)
-    {
-      exchange_fail (
-          task, g_error_new_literal (POP3_ERROR, POP3_ERROR_CONNECTION_CLOSED,
-                                     "the server closed the connection before "
-                                     "its reply was complete"));
-      return;
-    }
-
-  self->end += n;
-  exchange_process (task);
-}
-
-static void
-exchange_read (GTask *task)
-{
-  Pop3Client *self = g_task_get_source_object (task);
-  Exchange   *exchange = g_task_get_task_data (task);
-
-  if (exchange->reading || exchange->error != NULL || exchange->stop ||
-      exchange->next_reply == exchange->requests->len)
-    return;
-
-  if (self->start == self->end)
-    self->start = self->end = 0;
-  else if (self->end == READ_BUFFER_SIZE)
-    {
-      memmove (self->buffer, self->buffer + self->start,
-               self->end - self->start);
-      self->end -= self->start;
-      self->start = 0;
-    }
-
-  exchange->reading = TRUE;
-  g_input_stream_read_async (
-      g_io_stream_get_input_stream (self->stream), self->buffer + self->end,
-      READ_BUFFER_SIZE - self->end, G_PRIORITY_DEFAULT, exchange->cancellable,
-      on_exchange_read_cb, g_object_ref (task));
-}
-
-static void
-on_caller_cancelled_cb (GCancellable *caller, GCancellable *ours)
-{
-  g_cancellable_cancel (ours);
-}
-
-/* Runs @requests on the connection: sends up to @window commands ahead,
- * reads the replies in order, calls @reply_func for each. Any failure
- * drops the connection (the protocol state is unknown after it). */
-static void
-exchange_async (Pop3Client         *self,
-                GPtrArray          *requests,
-                guint               window,
-                ReplyFunc           reply_func,
-                gpointer            data,
-                GCancellable       *cancellable,
-                GAsyncReadyCallback callback,
-                gpointer            user_data)
-{
-  g_autoptr (GTask) task = NULL;
-  Exchange         *exchange;
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, exchange_async);
-
-  if (!self->connected || self->busy)
-    {
-      g_ptr_array_unref (requests);
-      g_task_return_new_error (task, G_IO_ERROR,
-                               self->busy ? G_IO_ERROR_PENDING
-                                          : G_IO_ERROR_NOT_CONNECTED,
-                               self->busy ? "another command is running"
-                                          : "not connected to the server");
-      return;
-    }
-
-  exchange = g_new0 (Exchange, 1);
-  exchange->requests = requests;
-  exchange->window = MAX (window, 1);
-  exchange->reply_func = reply_func;
-  exchange->data = data;
-  exchange->pending = g_string_new (NULL);
-  exchange->written = g_string_new (NULL);
-  exchange->cancellable = g_cancellable_new ();
-  if (cancellable != NULL)
-    {
-      exchange->caller_cancellable = g_object_ref (cancellable);
-      exchange->cancelled_id = g_cancellable_connect (
-          cancellable, G_CALLBACK (on_caller_cancelled_cb),
-          exchange->cancellable, NULL);
-    }
-  g_task_set_task_data (task, exchange, (GDestroyNotify) exchange_free);
-
-  self->busy = TRUE;
-
-  /* A POP3 server speaks only when spoken to: bytes left over from the
-   * last exchange answer nothing, and would be taken for the next reply. */
-  if (self->start != self->end)
-    {
-      exchange->next_send = requests->len;
-      exchange_fail (task, g_error_new_literal (POP3_ERROR, POP3_ERROR_PROTOCOL,
-                                                "the server sent data that "
-                                                "answers no command"));
-      return;
-    }
-
-  if (requests->len == 0)
-    {
-      exchange_finish_if_idle (task);
-      return;
-    }
-
-  exchange_send (task);
-  exchange_process (task);
-}
-
-static gboolean
-exchange_finish (Pop3Client *self, GAsyncResult *result, GError **error)
-{
-  return g_task_propagate_boolean (G_TASK (result), error);
-}
-
-/* Errors from server replies ---------------------------------------- */
-
-static char *
-printable_server_text (const char *text)
-{
-  GString *out = g_string_new (NULL);
-
-  for (const char *p = text; *p != '\0' && out->len < 300; p++)
-    g_string_append_c (out,
-                       (*p >= 0x20 && *p < 0x7f) || (*p & 0x80) ? *p : '?');
-  if (!g_utf8_validate (out->str, -1, NULL))
-    {
-      char *valid = g_utf8_make_valid (out->str, -1);
-
-      g_string_free (out, TRUE);
-      return valid;
-    }
-  return g_string_free (out, FALSE);
-}
-
-/* An "-ERR" as an error: the response code decides the kind, the server's
- * own words stay in the message (STYLE.md H5). */
-static GError *
-error_from_status (const Pop3Status *status,
-                   gboolean          authenticating,
-                   const char       *what)
-{
-  g_autofree char *text = printable_server_text (status->text);
-  Pop3Error        code;
-
-  switch (status->code)
-    {
-    case POP3_CODE_AUTH:
-      code = POP3_ERROR_AUTH_FAILED;
-      break;
-    case POP3_CODE_IN_USE:
-      code = POP3_ERROR_MAILBOX_IN_USE;
-      break;
-    case POP3_CODE_LOGIN_DELAY:
-      code = POP3_ERROR_LOGIN_DELAY;
-      break;
-    case POP3_CODE_SYS_TEMP:
-      code = POP3_ERROR_SYS_TEMP;
-      break;
-    case POP3_CODE_SYS_PERM:
-      code = POP3_ERROR_SYS_PERM;
-      break;
-    case POP3_CODE_NONE:
-    case POP3_CODE_UTF8:
-    case POP3_CODE_OTHER:
-    default:
-      code = authenticating ? POP3_ERROR_AUTH_FAILED : POP3_ERROR_SERVER;
-      break;
-    }
-
-  if (status->kind == POP3_STATUS_CONTINUE)
-    return g_error_new (POP3_ERROR, POP3_ERROR_PROTOCOL,
-                        "%s: the server asked for more where it should "
-                        "have answered",
-                        what);
-
-  return g_error_new (POP3_ERROR, code, "%s: the server said “%s”", what, text);
-}
 
 /* Certificates ------------------------------------------------------- */
 
@@ -743,34 +123,34 @@ typedef struct
 static void connect_next (GTask *task);
 
 static gboolean
-on_greeting_reply (Pop3Client *self,
-                   Exchange   *exchange,
-                   guint       index,
-                   Pop3Status *status,
-                   GByteArray *body,
-                   GError    **error)
+on_greeting_reply (Pop3Client   *self,
+                   Pop3Exchange *exchange,
+                   guint         index,
+                   Pop3Status   *status,
+                   GByteArray   *body,
+                   GError      **error)
 {
   if (status->kind != POP3_STATUS_OK)
     {
-      *error = error_from_status (status, FALSE,
-                                  "The server refused the connection");
+      *error = _pop3_error_from_status (status, FALSE,
+                                        "The server refused the connection");
       return FALSE;
     }
 
   g_free (self->greeting);
-  self->greeting = printable_server_text (status->text);
+  self->greeting = _pop3_printable_server_text (status->text);
   g_free (self->apop_timestamp);
   self->apop_timestamp = pop3_parse_apop_timestamp (status->text);
   return TRUE;
 }
 
 static gboolean
-on_capa_reply (Pop3Client *self,
-               Exchange   *exchange,
-               guint       index,
-               Pop3Status *status,
-               GByteArray *body,
-               GError    **error)
+on_capa_reply (Pop3Client   *self,
+               Pop3Exchange *exchange,
+               guint         index,
+               Pop3Status   *status,
+               GByteArray   *body,
+               GError      **error)
 {
   g_autoptr (Pop3Capabilities) capabilities = pop3_capabilities_new ();
 
@@ -806,16 +186,16 @@ on_capa_reply (Pop3Client *self,
 }
 
 static gboolean
-on_stls_reply (Pop3Client *self,
-               Exchange   *exchange,
-               guint       index,
-               Pop3Status *status,
-               GByteArray *body,
-               GError    **error)
+on_stls_reply (Pop3Client   *self,
+               Pop3Exchange *exchange,
+               guint         index,
+               Pop3Status   *status,
+               GByteArray   *body,
+               GError      **error)
 {
   if (status->kind != POP3_STATUS_OK)
     {
-      g_autofree char *text = printable_server_text (status->text);
+      g_autofree char *text = _pop3_printable_server_text (status->text);
 
       g_set_error (error, POP3_ERROR, POP3_ERROR_TLS_REQUIRED,
                    "The server refused STLS (“%s”), so the connection "
@@ -835,7 +215,7 @@ on_connect_exchange_cb (GObject      *source,
   Pop3Client       *self = POP3_CLIENT (source);
   GError           *error = NULL;
 
-  if (!exchange_finish (self, result, &error))
+  if (!_pop3_exchange_finish (self, result, &error))
     {
       g_task_return_error (task, error);
       return;
@@ -845,16 +225,19 @@ on_connect_exchange_cb (GObject      *source,
 }
 
 static void
-run_one (GTask *task, char *command, gboolean multiline, ReplyFunc reply_func)
+run_one (GTask        *task,
+         char         *command,
+         gboolean      multiline,
+         Pop3ReplyFunc reply_func)
 {
   Pop3Client *self = g_task_get_source_object (task);
   GPtrArray  *requests =
-      g_ptr_array_new_with_free_func ((GDestroyNotify) request_free);
+      g_ptr_array_new_with_free_func ((GDestroyNotify) _pop3_request_free);
 
-  g_ptr_array_add (requests, request_new (command, multiline, FALSE));
-  exchange_async (self, requests, 1, reply_func, NULL,
-                  g_task_get_cancellable (task), on_connect_exchange_cb,
-                  g_object_ref (task));
+  g_ptr_array_add (requests, _pop3_request_new (command, multiline, FALSE));
+  _pop3_exchange_async (self, requests, 1, reply_func, NULL,
+                        g_task_get_cancellable (task), on_connect_exchange_cb,
+                        g_object_ref (task));
 }
 
 static void
@@ -889,7 +272,7 @@ on_handshake_cb (GObject *source, GAsyncResult *result, gpointer user_data)
                                  "trusted: %s",
                                  self->host, peer_sha256, reasons);
         }
-      close_connection (self);
+      _pop3_client_close_connection (self);
       g_task_return_error (task, error);
       return;
     }
@@ -903,7 +286,7 @@ on_handshake_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       sha256 = certificate_sha256 (peer);
       if (!fingerprint_equal (sha256, self->pinned_sha256))
         {
-          close_connection (self);
+          _pop3_client_close_connection (self);
           g_task_return_new_error (task, POP3_ERROR,
                                    POP3_ERROR_CERTIFICATE_REJECTED,
                                    "The certificate of %s has changed: it "
@@ -931,7 +314,7 @@ start_tls (GTask *task)
                                      &error);
   if (tls == NULL)
     {
-      close_connection (self);
+      _pop3_client_close_connection (self);
       g_task_return_error (task, error);
       return;
     }
@@ -975,7 +358,7 @@ connect_next (GTask *task)
        * before any credential (fetchmail's CVE-2021-39272). */
       if (!self->capabilities->stls)
         {
-          close_connection (self);
+          _pop3_client_close_connection (self);
           g_task_return_new_error (task, POP3_ERROR, POP3_ERROR_TLS_REQUIRED,
                                    "%s does not offer STLS, so the "
                                    "connection cannot be encrypted; no "
@@ -994,7 +377,7 @@ connect_next (GTask *task)
            * could be a plaintext injection (CVE-2011-0411's kind). */
           if (self->start != self->end)
             {
-              close_connection (self);
+              _pop3_client_close_connection (self);
               g_task_return_new_error (task, POP3_ERROR, POP3_ERROR_PROTOCOL,
                                        "the server sent data between its STLS "
                                        "reply and the TLS handshake");
@@ -1029,7 +412,7 @@ on_socket_connected_cb (GObject      *source,
                                                        result, &error);
   if (connection == NULL)
     {
-      g_task_return_error (task, translate_io_error (error));
+      g_task_return_error (task, _pop3_translate_io_error (error));
       return;
     }
 
@@ -1104,402 +487,6 @@ pop3_client_connect_finish (Pop3Client   *self,
   return g_task_propagate_boolean (G_TASK (result), error);
 }
 
-/* Logging in --------------------------------------------------------- */
-
-typedef struct
-{
-  Pop3AuthMechanism mechanism;
-  char             *user;
-  char             *secret;
-} LoginData;
-
-static void
-login_data_free (LoginData *data)
-{
-  if (data->secret != NULL)
-    memset (data->secret, 0, strlen (data->secret));
-  g_free (data->secret);
-  g_free (data->user);
-  g_free (data);
-}
-
-static const char *
-mechanism_name (Pop3AuthMechanism mechanism)
-{
-  switch (mechanism)
-    {
-    case POP3_AUTH_USER:
-      return "USER";
-    case POP3_AUTH_APOP:
-      return "APOP";
-    case POP3_AUTH_PLAIN:
-      return "PLAIN";
-    case POP3_AUTH_LOGIN:
-      return "LOGIN";
-    case POP3_AUTH_CRAM_MD5:
-      return "CRAM-MD5";
-    case POP3_AUTH_XOAUTH2:
-      return "XOAUTH2";
-    case POP3_AUTH_OAUTHBEARER:
-      return "OAUTHBEARER";
-    case POP3_AUTH_AUTOMATIC:
-    default:
-      return "automatic";
-    }
-}
-
-/* Whether @mechanism puts the secret itself on the wire. */
-static gboolean
-mechanism_reveals_secret (Pop3AuthMechanism mechanism)
-{
-  return mechanism != POP3_AUTH_APOP && mechanism != POP3_AUTH_CRAM_MD5;
-}
-
-static gboolean
-mechanism_offered (Pop3Client *self, Pop3AuthMechanism mechanism)
-{
-  const Pop3Capabilities *caps = self->capabilities;
-
-  switch (mechanism)
-    {
-    case POP3_AUTH_USER:
-      /* Without CAPA, USER/PASS is RFC 1939's own and always there. */
-      return !self->capa_supported || caps->user;
-    case POP3_AUTH_APOP:
-      return self->apop_timestamp != NULL;
-    case POP3_AUTH_AUTOMATIC:
-      return FALSE;
-    case POP3_AUTH_PLAIN:
-    case POP3_AUTH_LOGIN:
-    case POP3_AUTH_CRAM_MD5:
-    case POP3_AUTH_XOAUTH2:
-    case POP3_AUTH_OAUTHBEARER:
-    default:
-      return pop3_capabilities_has_sasl (caps, mechanism_name (mechanism));
-    }
-}
-
-/* The best mechanism the server offers that this connection may use:
- * over TLS, the ones that are simplest and need nothing of the password's
- * form; in clear, only those that do not reveal it. */
-static gboolean
-choose_mechanism (Pop3Client *self, Pop3AuthMechanism *chosen, GError **error)
-{
-  static const Pop3AuthMechanism secure_order[] = {
-    POP3_AUTH_PLAIN,    POP3_AUTH_LOGIN, POP3_AUTH_USER,
-    POP3_AUTH_CRAM_MD5, POP3_AUTH_APOP,
-  };
-  gboolean may_reveal = self->encrypted || self->allow_insecure_auth;
-
-  for (gsize i = 0; i < G_N_ELEMENTS (secure_order); i++)
-    {
-      if (!may_reveal && mechanism_reveals_secret (secure_order[i]))
-        continue;
-      if (mechanism_offered (self, secure_order[i]))
-        {
-          *chosen = secure_order[i];
-          return TRUE;
-        }
-    }
-
-  if (!may_reveal)
-    g_set_error (error, POP3_ERROR, POP3_ERROR_INSECURE_AUTH,
-                 "%s offers no way to log in without sending the password "
-                 "unencrypted, and this account does not allow that",
-                 self->host);
-  else
-    g_set_error (error, POP3_ERROR, POP3_ERROR_UNSUPPORTED,
-                 "%s offers no login method Pigeon knows", self->host);
-  return FALSE;
-}
-
-static gboolean
-on_login_reply (Pop3Client *self,
-                Exchange   *exchange,
-                guint       index,
-                Pop3Status *status,
-                GByteArray *body,
-                GError    **error)
-{
-  LoginData *data = exchange->data;
-  gboolean   last = index + 1 == exchange->requests->len;
-  Request   *next =
-      last ? NULL : g_ptr_array_index (exchange->requests, index + 1);
-
-  if (status->kind == POP3_STATUS_ERR)
-    {
-      *error = error_from_status (status, TRUE, "Login failed");
-      return FALSE;
-    }
-
-  switch (data->mechanism)
-    {
-    case POP3_AUTH_USER:
-    case POP3_AUTH_APOP:
-    case POP3_AUTH_PLAIN:
-      if (status->kind != POP3_STATUS_OK)
-        {
-          *error = error_from_status (status, TRUE, "Login failed");
-          return FALSE;
-        }
-      return TRUE;
-
-    case POP3_AUTH_LOGIN:
-      /* "+ VXNlcm5hbWU6", "+ UGFzc3dvcmQ6", then "+OK". */
-      if ((last && status->kind != POP3_STATUS_OK) ||
-          (!last && status->kind != POP3_STATUS_CONTINUE))
-        {
-          *error = error_from_status (status, TRUE, "Login failed");
-          return FALSE;
-        }
-      return TRUE;
-
-    case POP3_AUTH_CRAM_MD5:
-      if (index == 0)
-        {
-          if (status->kind != POP3_STATUS_CONTINUE)
-            {
-              *error = g_error_new_literal (
-                  POP3_ERROR, POP3_ERROR_PROTOCOL,
-                  "Login failed: the server sent no CRAM-MD5 challenge");
-              return FALSE;
-            }
-          next->command = pop3_sasl_cram_md5_response (data->user, data->secret,
-                                                       status->text, error);
-          return next->command != NULL;
-        }
-      if (status->kind != POP3_STATUS_OK)
-        {
-          *error = error_from_status (status, TRUE, "Login failed");
-          return FALSE;
-        }
-      return TRUE;
-
-    case POP3_AUTH_XOAUTH2:
-    case POP3_AUTH_OAUTHBEARER:
-      if (index == 0)
-        {
-          /* Microsoft requires the two-step form: an empty challenge
-           * first, the token after it. */
-          if (status->kind != POP3_STATUS_CONTINUE)
-            {
-              *error = error_from_status (status, TRUE, "Login failed");
-              return FALSE;
-            }
-          return TRUE;
-        }
-      if (index == 1 && status->kind == POP3_STATUS_CONTINUE)
-        {
-          /* The token was refused; the challenge holds the reason, and
-           * the exchange must be ended with an empty line (RFC 7628 §3.2.3). */
-          next->command = g_strdup ("");
-          return TRUE;
-        }
-      if (status->kind != POP3_STATUS_OK)
-        {
-          *error = error_from_status (status, TRUE, "Login failed");
-          return FALSE;
-        }
-      if (index == 1)
-        exchange->stop = TRUE;
-      return TRUE;
-
-    case POP3_AUTH_AUTOMATIC:
-    default:
-      g_assert_not_reached ();
-    }
-}
-
-static void
-on_login_exchange_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  g_autoptr (GTask) task = user_data;
-  LoginData        *data = g_task_get_task_data (task);
-  GError           *error = NULL;
-
-  if (!exchange_finish (POP3_CLIENT (source), result, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  g_task_return_int (task, data->mechanism);
-}
-
-static GPtrArray *
-login_requests (Pop3Client *self, LoginData *data)
-{
-  GPtrArray *requests =
-      g_ptr_array_new_with_free_func ((GDestroyNotify) request_free);
-  g_autofree char *encoded = NULL;
-
-  switch (data->mechanism)
-    {
-    case POP3_AUTH_USER:
-      g_ptr_array_add (
-          requests,
-          request_new (g_strdup_printf ("USER %s", data->user), FALSE, FALSE));
-      g_ptr_array_add (
-          requests,
-          request_new (g_strdup_printf ("PASS %s", data->secret), FALSE, TRUE));
-      break;
-
-    case POP3_AUTH_APOP:
-      encoded = pop3_apop_digest (self->apop_timestamp, data->secret);
-      g_ptr_array_add (
-          requests,
-          request_new (g_strdup_printf ("APOP %s %s", data->user, encoded),
-                       FALSE, TRUE));
-      break;
-
-    case POP3_AUTH_PLAIN:
-      encoded = pop3_sasl_plain_response (data->user, data->secret);
-      g_ptr_array_add (requests,
-                       request_new (g_strdup_printf ("AUTH PLAIN %s", encoded),
-                                    FALSE, TRUE));
-      break;
-
-    case POP3_AUTH_LOGIN:
-      g_ptr_array_add (requests,
-                       request_new (g_strdup ("AUTH LOGIN"), FALSE, FALSE));
-      g_ptr_array_add (
-          requests, request_new (pop3_sasl_base64 (data->user), FALSE, FALSE));
-      g_ptr_array_add (
-          requests, request_new (pop3_sasl_base64 (data->secret), FALSE, TRUE));
-      break;
-
-    case POP3_AUTH_CRAM_MD5:
-      g_ptr_array_add (requests,
-                       request_new (g_strdup ("AUTH CRAM-MD5"), FALSE, FALSE));
-      /* Filled in from the challenge. */
-      g_ptr_array_add (requests, request_new (NULL, FALSE, TRUE));
-      break;
-
-    case POP3_AUTH_XOAUTH2:
-    case POP3_AUTH_OAUTHBEARER:
-      g_ptr_array_add (
-          requests,
-          request_new (
-              g_strdup_printf ("AUTH %s", mechanism_name (data->mechanism)),
-              FALSE, FALSE));
-      g_ptr_array_add (
-          requests,
-          request_new (
-              data->mechanism == POP3_AUTH_XOAUTH2
-                  ? pop3_sasl_xoauth2_response (data->user, data->secret)
-                  : pop3_sasl_oauthbearer_response (data->user, data->secret),
-              FALSE, TRUE));
-      /* Only sent when the token is refused (see on_login_reply). */
-      g_ptr_array_add (requests, request_new (NULL, FALSE, FALSE));
-      break;
-
-    case POP3_AUTH_AUTOMATIC:
-    default:
-      g_assert_not_reached ();
-    }
-
-  return requests;
-}
-
-/**
- * pop3_client_login_async:
- * @self: a connected #Pop3Client
- * @mechanism: how to log in; %POP3_AUTH_AUTOMATIC picks the best the
- *   server offers
- * @user: the user name
- * @secret: the password, or the OAuth 2 token for XOAUTH2 and OAUTHBEARER
- * @cancellable: (nullable): a #GCancellable
- * @callback: called when logged in, or when it failed
- * @user_data: for @callback
- *
- * Logs in. Over an unencrypted connection a mechanism that sends the
- * secret itself (USER/PASS, PLAIN, LOGIN, the OAuth ones) is refused
- * with %POP3_ERROR_INSECURE_AUTH unless insecure authentication is
- * allowed. Failures keep the server's words and its response code:
- * %POP3_ERROR_AUTH_FAILED, %POP3_ERROR_MAILBOX_IN_USE,
- * %POP3_ERROR_LOGIN_DELAY, %POP3_ERROR_SYS_TEMP, %POP3_ERROR_SYS_PERM.
- */
-void
-pop3_client_login_async (Pop3Client         *self,
-                         Pop3AuthMechanism   mechanism,
-                         const char         *user,
-                         const char         *secret,
-                         GCancellable       *cancellable,
-                         GAsyncReadyCallback callback,
-                         gpointer            user_data)
-{
-  g_autoptr (GTask) task = NULL;
-  LoginData        *data;
-  GError           *error = NULL;
-
-  g_return_if_fail (POP3_IS_CLIENT (self));
-  g_return_if_fail (user != NULL && secret != NULL);
-
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, pop3_client_login_async);
-
-  if (!self->connected)
-    {
-      g_task_return_new_error (task, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
-                               "not connected to the server");
-      return;
-    }
-
-  if (mechanism == POP3_AUTH_AUTOMATIC &&
-      !choose_mechanism (self, &mechanism, &error))
-    {
-      g_task_return_error (task, error);
-      return;
-    }
-
-  if (mechanism_reveals_secret (mechanism) && !self->encrypted &&
-      !self->allow_insecure_auth)
-    {
-      g_task_return_new_error (task, POP3_ERROR, POP3_ERROR_INSECURE_AUTH,
-                               "Logging in with %s would send the password "
-                               "unencrypted, and this account does not "
-                               "allow that",
-                               mechanism_name (mechanism));
-      return;
-    }
-
-  if (!mechanism_offered (self, mechanism))
-    {
-      g_task_return_new_error (task, POP3_ERROR, POP3_ERROR_UNSUPPORTED,
-                               "%s does not offer the %s login method",
-                               self->host, mechanism_name (mechanism));
-      return;
-    }
-
-  data = g_new0 (LoginData, 1);
-  data->mechanism = mechanism;
-  data->user = g_strdup (user);
-  data->secret = g_strdup (secret);
-  g_task_set_task_data (task, data, (GDestroyNotify) login_data_free);
-
-  exchange_async (self, login_requests (self, data), 1, on_login_reply, data,
-                  cancellable, on_login_exchange_cb, g_object_ref (task));
-}
-
-gboolean
-pop3_client_login_finish (Pop3Client        *self,
-                          GAsyncResult      *result,
-                          Pop3AuthMechanism *used,
-                          GError           **error)
-{
-  gssize mechanism;
-
-  g_return_val_if_fail (POP3_IS_CLIENT (self), FALSE);
-  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
-
-  mechanism = g_task_propagate_int (G_TASK (result), error);
-  if (mechanism < 0)
-    return FALSE;
-  if (used != NULL)
-    *used = (Pop3AuthMechanism) mechanism;
-  return TRUE;
-}
-
 /* Commands ----------------------------------------------------------- */
 
 /* A one-command exchange whose reply is kept for its _finish. */
@@ -1518,19 +505,19 @@ reply_free (Reply *reply)
 }
 
 static gboolean
-on_kept_reply (Pop3Client *self,
-               Exchange   *exchange,
-               guint       index,
-               Pop3Status *status,
-               GByteArray *body,
-               GError    **error)
+on_kept_reply (Pop3Client   *self,
+               Pop3Exchange *exchange,
+               guint         index,
+               Pop3Status   *status,
+               GByteArray   *body,
+               GError      **error)
 {
-  Reply         *reply = exchange->data;
-  const Request *request = g_ptr_array_index (exchange->requests, index);
+  Reply             *reply = exchange->data;
+  const Pop3Request *request = g_ptr_array_index (exchange->requests, index);
 
   if (status->kind != POP3_STATUS_OK)
     {
-      *error = error_from_status (status, FALSE, request->command);
+      *error = _pop3_error_from_status (status, FALSE, request->command);
       return FALSE;
     }
 
@@ -1552,7 +539,7 @@ on_command_exchange_cb (GObject      *source,
   g_autoptr (GTask) task = user_data;
   GError           *error = NULL;
 
-  if (!exchange_finish (POP3_CLIENT (source), result, &error))
+  if (!_pop3_exchange_finish (POP3_CLIENT (source), result, &error))
     g_task_return_error (task, error);
   else
     g_task_return_boolean (task, TRUE);
@@ -1571,14 +558,14 @@ command_task_new (Pop3Client         *self,
 {
   GTask     *task = g_task_new (self, cancellable, callback, user_data);
   GPtrArray *requests =
-      g_ptr_array_new_with_free_func ((GDestroyNotify) request_free);
+      g_ptr_array_new_with_free_func ((GDestroyNotify) _pop3_request_free);
   Reply *reply = g_new0 (Reply, 1);
 
   g_task_set_source_tag (task, source_tag);
   g_task_set_task_data (task, reply, (GDestroyNotify) reply_free);
-  g_ptr_array_add (requests, request_new (command, multiline, FALSE));
-  exchange_async (self, requests, 1, on_kept_reply, reply, cancellable,
-                  on_command_exchange_cb, g_object_ref (task));
+  g_ptr_array_add (requests, _pop3_request_new (command, multiline, FALSE));
+  _pop3_exchange_async (self, requests, 1, on_kept_reply, reply, cancellable,
+                        on_command_exchange_cb, g_object_ref (task));
   return task;
 }
 
@@ -1776,21 +763,21 @@ typedef struct
 } RetrieveData;
 
 static gboolean
-on_retrieve_reply (Pop3Client *self,
-                   Exchange   *exchange,
-                   guint       index,
-                   Pop3Status *status,
-                   GByteArray *body,
-                   GError    **error)
+on_retrieve_reply (Pop3Client   *self,
+                   Pop3Exchange *exchange,
+                   guint         index,
+                   Pop3Status   *status,
+                   GByteArray   *body,
+                   GError      **error)
 {
   RetrieveData      *data = exchange->data;
-  const Request     *request = g_ptr_array_index (exchange->requests, index);
+  const Pop3Request *request = g_ptr_array_index (exchange->requests, index);
   g_autoptr (GBytes) message = NULL;
   guint              msgno;
 
   if (status->kind != POP3_STATUS_OK)
     {
-      *error = error_from_status (status, FALSE, request->command);
+      *error = _pop3_error_from_status (status, FALSE, request->command);
       return FALSE;
     }
 
@@ -1846,20 +833,21 @@ pop3_client_retrieve_async (Pop3Client         *self,
   data->func_data = func_data;
   g_task_set_task_data (task, data, g_free);
 
-  requests = g_ptr_array_new_full (n_msgnos, (GDestroyNotify) request_free);
+  requests =
+      g_ptr_array_new_full (n_msgnos, (GDestroyNotify) _pop3_request_free);
   for (guint i = 0; i < n_msgnos; i++)
     {
       char *command = top_lines < 0
                           ? g_strdup_printf ("RETR %u", msgnos[i])
                           : g_strdup_printf ("TOP %u %d", msgnos[i], top_lines);
 
-      g_ptr_array_add (requests, request_new (command, TRUE, FALSE));
+      g_ptr_array_add (requests, _pop3_request_new (command, TRUE, FALSE));
     }
 
-  exchange_async (self, requests,
-                  pop3_client_is_pipelining (self) ? self->window : 1,
-                  on_retrieve_reply, data, cancellable, on_command_exchange_cb,
-                  g_object_ref (task));
+  _pop3_exchange_async (self, requests,
+                        pop3_client_is_pipelining (self) ? self->window : 1,
+                        on_retrieve_reply, data, cancellable,
+                        on_command_exchange_cb, g_object_ref (task));
 }
 
 gboolean
@@ -1873,18 +861,18 @@ pop3_client_retrieve_finish (Pop3Client   *self,
 }
 
 static gboolean
-on_ok_reply (Pop3Client *self,
-             Exchange   *exchange,
-             guint       index,
-             Pop3Status *status,
-             GByteArray *body,
-             GError    **error)
+on_ok_reply (Pop3Client   *self,
+             Pop3Exchange *exchange,
+             guint         index,
+             Pop3Status   *status,
+             GByteArray   *body,
+             GError      **error)
 {
-  const Request *request = g_ptr_array_index (exchange->requests, index);
+  const Pop3Request *request = g_ptr_array_index (exchange->requests, index);
 
   if (status->kind != POP3_STATUS_OK)
     {
-      *error = error_from_status (status, FALSE, request->command);
+      *error = _pop3_error_from_status (status, FALSE, request->command);
       return FALSE;
     }
   return TRUE;
@@ -1919,16 +907,17 @@ pop3_client_delete_async (Pop3Client         *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, pop3_client_delete_async);
 
-  requests = g_ptr_array_new_full (n_msgnos, (GDestroyNotify) request_free);
+  requests =
+      g_ptr_array_new_full (n_msgnos, (GDestroyNotify) _pop3_request_free);
   for (guint i = 0; i < n_msgnos; i++)
-    g_ptr_array_add (
-        requests,
-        request_new (g_strdup_printf ("DELE %u", msgnos[i]), FALSE, FALSE));
+    g_ptr_array_add (requests,
+                     _pop3_request_new (g_strdup_printf ("DELE %u", msgnos[i]),
+                                        FALSE, FALSE));
 
-  exchange_async (self, requests,
-                  pop3_client_is_pipelining (self) ? self->window : 1,
-                  on_ok_reply, NULL, cancellable, on_command_exchange_cb,
-                  g_object_ref (task));
+  _pop3_exchange_async (self, requests,
+                        pop3_client_is_pipelining (self) ? self->window : 1,
+                        on_ok_reply, NULL, cancellable, on_command_exchange_cb,
+                        g_object_ref (task));
 }
 
 gboolean
@@ -1984,13 +973,13 @@ on_quit_exchange_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   Pop3Client       *self = POP3_CLIENT (source);
   GError           *error = NULL;
 
-  if (!exchange_finish (self, result, &error))
+  if (!_pop3_exchange_finish (self, result, &error))
     {
       g_task_return_error (task, error);
       return;
     }
 
-  close_connection (self);
+  _pop3_client_close_connection (self);
   g_task_return_boolean (task, TRUE);
 }
 
@@ -2019,10 +1008,12 @@ pop3_client_quit_async (Pop3Client         *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, pop3_client_quit_async);
 
-  requests = g_ptr_array_new_with_free_func ((GDestroyNotify) request_free);
-  g_ptr_array_add (requests, request_new (g_strdup ("QUIT"), FALSE, FALSE));
-  exchange_async (self, requests, 1, on_ok_reply, NULL, cancellable,
-                  on_quit_exchange_cb, g_object_ref (task));
+  requests =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) _pop3_request_free);
+  g_ptr_array_add (requests,
+                   _pop3_request_new (g_strdup ("QUIT"), FALSE, FALSE));
+  _pop3_exchange_async (self, requests, 1, on_ok_reply, NULL, cancellable,
+                        on_quit_exchange_cb, g_object_ref (task));
 }
 
 gboolean
@@ -2044,7 +1035,7 @@ pop3_client_disconnect (Pop3Client *self)
 {
   g_return_if_fail (POP3_IS_CLIENT (self));
 
-  close_connection (self);
+  _pop3_client_close_connection (self);
 }
 
 /* Object ------------------------------------------------------------- */
@@ -2054,7 +1045,7 @@ pop3_client_finalize (GObject *object)
 {
   Pop3Client *self = POP3_CLIENT (object);
 
-  close_connection (self);
+  _pop3_client_close_connection (self);
   if (self->certificate_destroy != NULL)
     self->certificate_destroy (self->certificate_data);
   g_free (self->host);
