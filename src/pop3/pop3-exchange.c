@@ -132,6 +132,32 @@ exchange_fail (GTask *task, GError *error)
   exchange_finish_if_idle (task);
 }
 
+static void on_exchange_written_cb (GObject      *source,
+                                    GAsyncResult *result,
+                                    gpointer      user_data);
+
+/* Hands the queued commands to one write, if there are any; what is queued
+ * while it is in flight waits for the next. Returns whether it wrote. */
+static gboolean
+exchange_write_pending (GTask *task)
+{
+  Pop3Client   *self = g_task_get_source_object (task);
+  Pop3Exchange *exchange = g_task_get_task_data (task);
+  GString      *swap = exchange->written;
+
+  if (exchange->pending->len == 0)
+    return FALSE;
+
+  exchange->written = exchange->pending;
+  exchange->pending = swap;
+  exchange->writing = TRUE;
+  g_output_stream_write_all_async (
+      g_io_stream_get_output_stream (self->stream), exchange->written->str,
+      exchange->written->len, G_PRIORITY_DEFAULT, exchange->cancellable,
+      on_exchange_written_cb, g_object_ref (task));
+  return TRUE;
+}
+
 static void
 on_exchange_written_cb (GObject      *source,
                         GAsyncResult *result,
@@ -157,20 +183,7 @@ on_exchange_written_cb (GObject      *source,
       return;
     }
 
-  if (exchange->pending->len > 0)
-    {
-      Pop3Client *self = g_task_get_source_object (task);
-      GString    *swap = exchange->written;
-
-      exchange->written = exchange->pending;
-      exchange->pending = swap;
-      exchange->writing = TRUE;
-      g_output_stream_write_all_async (
-          g_io_stream_get_output_stream (self->stream), exchange->written->str,
-          exchange->written->len, G_PRIORITY_DEFAULT, exchange->cancellable,
-          on_exchange_written_cb, g_object_ref (task));
-    }
-  else
+  if (!exchange_write_pending (task))
     exchange_finish_if_idle (task);
 }
 
@@ -179,7 +192,6 @@ on_exchange_written_cb (GObject      *source,
 static void
 exchange_send (GTask *task)
 {
-  Pop3Client   *self = g_task_get_source_object (task);
   Pop3Exchange *exchange = g_task_get_task_data (task);
 
   while (exchange->next_send < exchange->requests->len &&
@@ -197,18 +209,8 @@ exchange_send (GTask *task)
       exchange->next_send++;
     }
 
-  if (!exchange->writing && exchange->pending->len > 0)
-    {
-      GString *swap = exchange->written;
-
-      exchange->written = exchange->pending;
-      exchange->pending = swap;
-      exchange->writing = TRUE;
-      g_output_stream_write_all_async (
-          g_io_stream_get_output_stream (self->stream), exchange->written->str,
-          exchange->written->len, G_PRIORITY_DEFAULT, exchange->cancellable,
-          on_exchange_written_cb, g_object_ref (task));
-    }
+  if (!exchange->writing)
+    exchange_write_pending (task);
 }
 
 GError *
