@@ -53,6 +53,7 @@ struct _Pop3Client
   Pop3Capabilities    *capabilities;
   gboolean             capa_supported;
   gboolean             encrypted;
+  gboolean             utf8;
   GTlsCertificate     *peer_certificate;
   GTlsCertificateFlags peer_errors;
 };

@@ -112,6 +112,7 @@ typedef enum
   CONNECT_CAPA,
   CONNECT_STLS,
   CONNECT_CAPA_AFTER_TLS,
+  CONNECT_UTF8,
   CONNECT_DONE,
 } ConnectStage;
 
@@ -203,6 +204,18 @@ on_stls_reply (Pop3Client   *self,
                    text);
       return FALSE;
     }
+  return TRUE;
+}
+
+static gboolean
+on_utf8_reply (Pop3Client   *self,
+               Pop3Exchange *exchange,
+               guint         index,
+               Pop3Status   *status,
+               GByteArray   *body,
+               GError      **error)
+{
+  self->utf8 = status->kind == POP3_STATUS_OK;
   return TRUE;
 }
 
@@ -348,7 +361,7 @@ connect_next (GTask *task)
     case CONNECT_CAPA:
       data->stage = self->security == POP3_SECURITY_STARTTLS && !self->encrypted
                         ? CONNECT_STLS
-                        : CONNECT_DONE;
+                        : CONNECT_UTF8;
       run_one (task, g_strdup ("CAPA"), TRUE, on_capa_reply);
       return;
 
@@ -387,8 +400,20 @@ connect_next (GTask *task)
           return;
         }
       /* RFC 2595 §4: what was learnt before TLS is forgotten. */
-      data->stage = CONNECT_DONE;
+      data->stage = CONNECT_UTF8;
       run_one (task, g_strdup ("CAPA"), TRUE, on_capa_reply);
+      return;
+
+    case CONNECT_UTF8:
+      data->stage = CONNECT_DONE;
+      /* RFC 6856: a server that offers UTF8 speaks it only when asked,
+       * and only before login. A refusal changes nothing. */
+      if (self->capabilities->utf8)
+        {
+          run_one (task, g_strdup ("UTF8"), FALSE, on_utf8_reply);
+          return;
+        }
+      connect_next (task);
       return;
 
     case CONNECT_DONE:
@@ -467,6 +492,7 @@ pop3_client_connect_async (Pop3Client         *self,
   self->peer_errors = 0;
   self->encrypted = FALSE;
   self->capa_supported = FALSE;
+  self->utf8 = FALSE;
 
   client = g_socket_client_new ();
   /* The socket timeout bounds every later read and write too. */
@@ -1197,6 +1223,20 @@ pop3_client_get_capa_supported (Pop3Client *self)
 {
   g_return_val_if_fail (POP3_IS_CLIENT (self), FALSE);
   return self->capa_supported;
+}
+
+/**
+ * pop3_client_is_utf8:
+ * @self: a #Pop3Client
+ *
+ * Returns: whether the server agreed to UTF8 mode (RFC 6856): user names,
+ *   passwords and messages may then be UTF-8.
+ */
+gboolean
+pop3_client_is_utf8 (Pop3Client *self)
+{
+  g_return_val_if_fail (POP3_IS_CLIENT (self), FALSE);
+  return self->utf8;
 }
 
 gboolean

@@ -117,6 +117,7 @@ void pop3_client_set_pipeline_window (Pop3Client *self, guint window);
 
 const Pop3Capabilities *pop3_client_get_capabilities (Pop3Client *self);
 gboolean                pop3_client_get_capa_supported (Pop3Client *self);
+gboolean                pop3_client_is_utf8 (Pop3Client *self);
 gboolean                pop3_client_is_encrypted (Pop3Client *self);
 gboolean                pop3_client_is_pipelining (Pop3Client *self);
 GTlsCertificate        *pop3_client_get_peer_certificate (Pop3Client *self);

@@ -1075,28 +1075,6 @@ test_setup_errors (Fixture *fixture, gconstpointer data)
   check_setup_error (implicit_no_cert, "no certificate");
 }
 
-#if defined(__SANITIZE_ADDRESS__)
-#define TEST_WITH_ASAN 1
-#elif defined(__has_feature)
-#if __has_feature(address_sanitizer)
-#define TEST_WITH_ASAN 1
-#endif
-#endif
-
-#ifdef TEST_WITH_ASAN
-const char *__asan_default_options (void);
-
-/* LeakSanitizer misreads the dynamic TLS of threads that ran GnuTLS (the
- * glib-networking module is dlopen()ed) and its tracer dies with SIGSEGV at
- * exit: google/sanitizers#1322. Not tracking dynamic TLS avoids that; it can
- * only add false leak reports, never hide one. ASAN_OPTIONS still wins. */
-const char *
-__asan_default_options (void)
-{
-  return "intercept_tls_get_addr=0";
-}
-#endif
-
 int
 main (int argc, char *argv[])
 {

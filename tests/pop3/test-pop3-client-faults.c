@@ -76,6 +76,19 @@ login_client (Pop3Client       *client,
   return pop3_client_login_finish (client, wait_for (&result), NULL, error);
 }
 
+static gboolean
+login_client_as (Pop3Client *client,
+                 const char *user,
+                 const char *secret,
+                 GError    **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  pop3_client_login_async (client, POP3_AUTH_USER, user, secret, NULL,
+                           on_result_cb, &result);
+  return pop3_client_login_finish (client, wait_for (&result), NULL, error);
+}
+
 /* The script ran to its end, and the client never sent a credential. */
 static void
 assert_script_done_without_credentials (PigeonFaultServer *server,
@@ -603,6 +616,41 @@ test_mechanism_not_offered (void)
   assert_script_done_without_credentials (server, client);
 }
 
+/* UTF8 ---------------------------------------------------------------- */
+
+static void
+test_utf8_mode (gconstpointer data)
+{
+  gboolean                      agreed = GPOINTER_TO_INT (data);
+  g_autoptr (PigeonFaultServer) server = server_new ();
+  g_autoptr (Pop3Client)        client = NULL;
+  g_autoptr (GError)            error = NULL;
+
+  pigeon_fault_server_send_greeting (server, NULL);
+  pigeon_fault_server_expect (server, "CAPA");
+  pigeon_fault_server_send_capa (server, "USER", "UTF8", NULL);
+  /* RFC 6856: asked for before login; a refusal is no failure. */
+  pigeon_fault_server_expect (server, "UTF8");
+  pigeon_fault_server_send (server, agreed ? "+OK UTF8 enabled\r\n"
+                                           : "-ERR not today\r\n");
+  pigeon_fault_server_expect (server, "USER jürgen");
+  pigeon_fault_server_send (server, "+OK\r\n");
+  pigeon_fault_server_expect (server, "PASS pw");
+  pigeon_fault_server_send (server, "+OK\r\n");
+  client = start_and_client (server, POP3_SECURITY_NONE);
+  pop3_client_set_allow_insecure_auth (client, TRUE);
+
+  g_assert_true (connect_client (client, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (pop3_client_is_utf8 (client), ==, agreed);
+  g_assert_true (login_client_as (client, "jürgen", "pw", &error));
+  g_assert_no_error (error);
+  pop3_client_disconnect (client);
+  g_clear_error (&error);
+  g_assert_true (pigeon_fault_server_wait (server, WAIT_MS, &error));
+  g_assert_no_error (error);
+}
+
 /* Other commands ---------------------------------------------------- */
 
 static void
@@ -771,6 +819,10 @@ main (int argc, char *argv[])
                         GINT_TO_POINTER (TRUE), test_xoauth2_two_step);
   g_test_add_data_func ("/pop3/client/faults/xoauth2/refused",
                         GINT_TO_POINTER (FALSE), test_xoauth2_two_step);
+  g_test_add_data_func ("/pop3/client/faults/utf8/agreed",
+                        GINT_TO_POINTER (TRUE), test_utf8_mode);
+  g_test_add_data_func ("/pop3/client/faults/utf8/refused",
+                        GINT_TO_POINTER (FALSE), test_utf8_mode);
   g_test_add_func ("/pop3/client/faults/uidl-unsupported",
                    test_uidl_unsupported);
   g_test_add_func ("/pop3/client/faults/one-command-at-a-time",

@@ -666,7 +666,11 @@ load_transcript (const char *name)
   for (gsize i = 0; lines[i] != NULL; i++)
     {
       const char *line = lines[i];
-      const char *content = line[2] == ' ' ? line + 3 : line + 2;
+      const char *content;
+
+      if (strlen (line) < 2 || line[1] != ':')
+        continue;
+      content = line[2] == ' ' ? line + 3 : line + 2;
 
       if (g_str_has_prefix (line, "S:"))
         g_string_append_printf (transcript->wire, "%s\r\n", content);
