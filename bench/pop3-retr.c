@@ -128,10 +128,21 @@ read_line (GInputStream *input, char *line, gsize size)
   return TRUE;
 }
 
+static gboolean
+accept_any_certificate (GTlsConnection      *connection,
+                        GTlsCertificate     *certificate,
+                        GTlsCertificateFlags errors,
+                        gpointer             user_data)
+{
+  return TRUE;
+}
+
 /* Logs in with USER/PASS, writes every RETR from a thread while this one
- * reads, and counts terminators: the least work a client can do. */
+ * reads, and counts terminators: the least work a client can do. With
+ * @tls, the same over implicit TLS (the certificate is not checked). */
 static double
 raw_limit (guint16     port,
+           gboolean    tls,
            const char *user,
            const char *password,
            guint       count,
@@ -139,6 +150,7 @@ raw_limit (guint16     port,
 {
   g_autoptr (GSocketClient)     client = g_socket_client_new ();
   g_autoptr (GSocketConnection) connection = NULL;
+  g_autoptr (GIOStream)         stream = NULL;
   g_autofree char              *buffer = g_malloc (RAW_BUFFER + 4);
   g_autofree char              *login =
       g_strdup_printf ("USER %s\r\nPASS %s\r\n", user, password);
@@ -153,8 +165,19 @@ raw_limit (guint16     port,
   connection =
       g_socket_client_connect_to_host (client, "127.0.0.1", port, NULL, NULL);
   g_assert (connection != NULL);
-  input = g_io_stream_get_input_stream (G_IO_STREAM (connection));
-  output = g_io_stream_get_output_stream (G_IO_STREAM (connection));
+  stream = G_IO_STREAM (g_object_ref (connection));
+  if (tls)
+    {
+      g_object_unref (stream);
+      stream =
+          g_tls_client_connection_new (G_IO_STREAM (connection), NULL, NULL);
+      g_signal_connect (stream, "accept-certificate",
+                        G_CALLBACK (accept_any_certificate), NULL);
+      g_assert (
+          g_tls_connection_handshake (G_TLS_CONNECTION (stream), NULL, NULL));
+    }
+  input = g_io_stream_get_input_stream (stream);
+  output = g_io_stream_get_output_stream (stream);
   g_assert (read_line (input, line, sizeof line));
   g_output_stream_write_all (output, login, strlen (login), NULL, NULL, NULL);
   g_assert (read_line (input, line, sizeof line) && line[0] == '+');
@@ -342,15 +365,15 @@ main (int argc, char *argv[])
   guint                         mean_kb = 30;
   gboolean                      skip_mpop = FALSE;
   guint64                       stored = 0;
-  Tally                         tally;
-  double                        raw, seconds;
-  guint                         delivered = 0;
-  const GOptionEntry            entries[] = {
-               { "messages", 'n', 0, G_OPTION_ARG_INT, &count, "Messages in the mailbox",
-                 "N" },
-               { "mean-kb", 0, 0, G_OPTION_ARG_INT, &mean_kb, "Mean message size", "KB" },
-               { "no-mpop", 0, 0, G_OPTION_ARG_NONE, &skip_mpop, "Leave mpop out", NULL },
-               { NULL }
+  Tally                         tally, raw_tally, raw_tls_tally;
+  double             raw, raw_tls, pipelined, one_at_a_time, over_tls, seconds;
+  guint              delivered = 0;
+  const GOptionEntry entries[] = {
+    { "messages", 'n', 0, G_OPTION_ARG_INT, &count, "Messages in the mailbox",
+      "N" },
+    { "mean-kb", 0, 0, G_OPTION_ARG_INT, &mean_kb, "Mean message size", "KB" },
+    { "no-mpop", 0, 0, G_OPTION_ARG_NONE, &skip_mpop, "Leave mpop out", NULL },
+    { NULL }
   };
   g_autoptr (GOptionContext) context =
       g_option_context_new ("— POP3 retrieval speed against Dovecot");
@@ -376,26 +399,41 @@ main (int argc, char *argv[])
           count, stored / 1e6, stored / 1024.0 / count);
 
   /* A first pass warms Dovecot's index and the page cache for all. */
-  raw_limit (pigeon_test_dovecot_get_plain_port (dovecot),
+  raw_limit (pigeon_test_dovecot_get_plain_port (dovecot), FALSE,
              pigeon_test_dovecot_get_user (dovecot),
              pigeon_test_dovecot_get_password (dovecot), count, &tally);
 
-  raw = raw_limit (pigeon_test_dovecot_get_plain_port (dovecot),
-                   pigeon_test_dovecot_get_user (dovecot),
-                   pigeon_test_dovecot_get_password (dovecot), count, &tally);
-  report ("raw limit (pipelined RETR, bytes dropped)", raw, tally.count,
-          tally.bytes, 0);
+  /* Best of three, the raw loop and Pigeon taking turns, so that neither
+   * gets the warmer machine. */
+  raw = raw_tls = pipelined = one_at_a_time = over_tls = G_MAXDOUBLE;
+  for (guint round = 0; round < 3; round++)
+    {
+      raw = MIN (raw, raw_limit (pigeon_test_dovecot_get_plain_port (dovecot),
+                                 FALSE, pigeon_test_dovecot_get_user (dovecot),
+                                 pigeon_test_dovecot_get_password (dovecot),
+                                 count, &raw_tally));
+      pipelined =
+          MIN (pipelined, pigeon_client (dovecot, FALSE, 128, count, &tally));
+      g_assert (tally.count == count && raw_tally.count == count);
+      raw_tls =
+          MIN (raw_tls, raw_limit (pigeon_test_dovecot_get_tls_port (dovecot),
+                                   TRUE, pigeon_test_dovecot_get_user (dovecot),
+                                   pigeon_test_dovecot_get_password (dovecot),
+                                   count, &raw_tls_tally));
+      over_tls =
+          MIN (over_tls, pigeon_client (dovecot, TRUE, 128, count, &tally));
+      one_at_a_time =
+          MIN (one_at_a_time, pigeon_client (dovecot, FALSE, 1, count, &tally));
+    }
 
-  seconds = pigeon_client (dovecot, FALSE, 128, count, &tally);
-  g_assert (tally.count == count);
-  report ("pigeon, pipelined", seconds, tally.count, tally.bytes, raw);
-
-  seconds = pigeon_client (dovecot, FALSE, 1, count, &tally);
-  report ("pigeon, one command at a time", seconds, tally.count, tally.bytes,
+  printf ("best of 3 runs each; plaintext unless said\n");
+  report ("raw limit (pipelined RETR, bytes dropped)", raw, count,
+          raw_tally.bytes, 0);
+  report ("pigeon, pipelined", pipelined, count, tally.bytes, raw);
+  report ("pigeon, one command at a time", one_at_a_time, count, tally.bytes,
           raw);
-
-  seconds = pigeon_client (dovecot, TRUE, 128, count, &tally);
-  report ("pigeon, pipelined over TLS", seconds, tally.count, tally.bytes, raw);
+  report ("raw limit over TLS", raw_tls, count, raw_tls_tally.bytes, 0);
+  report ("pigeon, pipelined over TLS", over_tls, count, tally.bytes, raw_tls);
 
   if (!skip_mpop)
     {
@@ -405,6 +443,8 @@ main (int argc, char *argv[])
       if (seconds > 0)
         report ("mpop --keep, delivering to a Maildir", seconds, delivered,
                 stored, raw);
+      if (delivered != count)
+        printf ("mpop delivered %u of %u messages\n", delivered, count);
     }
 
   return 0;
