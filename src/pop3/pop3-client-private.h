@@ -18,6 +18,9 @@ G_BEGIN_DECLS
 /* Commands outstanding at once when pipelining: RETR lines are ~12 bytes,
  * so this stays far inside any TCP window (RFC 2449 §6.6). */
 #define DEFAULT_PIPELINE_WINDOW 128
+/* Well inside the 10 minutes RFC 1939 §3 gives a server before it may
+ * log an idle session out. */
+#define DEFAULT_KEEPALIVE_SECONDS 60
 
 struct _Pop3Client
 {
@@ -45,6 +48,10 @@ struct _Pop3Client
   Pop3LineReader    *lines;
   Pop3BodyReader    *bodies;
   gboolean           busy;
+  guint              keepalive_seconds;
+  guint              keepalive_id;
+  gboolean           keepalive_running;
+  GTask             *waiting; /* a command waiting for a keepalive NOOP */
   gboolean           connected;
 
   /* session */

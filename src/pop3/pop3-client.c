@@ -1101,6 +1101,7 @@ pop3_client_init (Pop3Client *self)
 {
   self->timeout = DEFAULT_TIMEOUT_SECONDS;
   self->window = DEFAULT_PIPELINE_WINDOW;
+  self->keepalive_seconds = DEFAULT_KEEPALIVE_SECONDS;
   self->buffer = g_malloc (READ_BUFFER_SIZE);
   self->lines = pop3_line_reader_new ();
   self->bodies = pop3_body_reader_new ();
@@ -1182,6 +1183,21 @@ pop3_client_set_certificate_func (Pop3Client         *self,
   self->certificate_func = func;
   self->certificate_data = user_data;
   self->certificate_destroy = destroy;
+}
+
+/**
+ * pop3_client_set_keepalive:
+ * @self: a #Pop3Client
+ * @seconds: idle time after which a NOOP is sent, 0 for never
+ *
+ * Keeps an idle session alive while the caller works between commands. A
+ * command asked for while the NOOP is out waits for its reply.
+ */
+void
+pop3_client_set_keepalive (Pop3Client *self, guint seconds)
+{
+  g_return_if_fail (POP3_IS_CLIENT (self));
+  self->keepalive_seconds = seconds;
 }
 
 /**

@@ -112,6 +112,7 @@ void pop3_client_set_certificate_func (Pop3Client         *self,
                                        Pop3CertificateFunc func,
                                        gpointer            user_data,
                                        GDestroyNotify      destroy);
+void pop3_client_set_keepalive (Pop3Client *self, guint seconds);
 void pop3_client_set_tls_database (Pop3Client *self, GTlsDatabase *database);
 void pop3_client_set_pipeline_window (Pop3Client *self, guint window);
 

@@ -81,6 +81,7 @@ _pop3_client_close_connection (Pop3Client *self)
   /* Dropping the connection without QUIT leaves the server in the
    * AUTHORIZATION or TRANSACTION state: RFC 1939 §6 says nothing marked
    * deleted is removed then. */
+  g_clear_handle_id (&self->keepalive_id, g_source_remove);
   if (self->stream != NULL)
     g_io_stream_close_async (self->stream, G_PRIORITY_DEFAULT, NULL, NULL,
                              NULL);
@@ -92,6 +93,8 @@ _pop3_client_close_connection (Pop3Client *self)
   pop3_line_reader_reset (self->lines);
   pop3_body_reader_reset (self->bodies);
 }
+
+static void keepalive_arm (Pop3Client *self);
 
 /* Completes the exchange once nothing is in flight: a read or a write
  * that is still out holds the buffer and the stream. */
@@ -115,7 +118,10 @@ exchange_finish_if_idle (GTask *task)
       g_task_return_error (task, g_steal_pointer (&exchange->error));
     }
   else
-    g_task_return_boolean (task, TRUE);
+    {
+      keepalive_arm (self);
+      g_task_return_boolean (task, TRUE);
+    }
 }
 
 static void
@@ -414,6 +420,84 @@ on_caller_cancelled_cb (GCancellable *caller, GCancellable *ours)
 /* Runs @requests on the connection: sends up to @window commands ahead,
  * reads the replies in order, calls @reply_func for each. Any failure
  * drops the connection (the protocol state is unknown after it). */
+static void exchange_start (GTask *task);
+
+/* Keepalive ----------------------------------------------------------- */
+
+static gboolean
+on_keepalive_reply (Pop3Client   *self,
+                    Pop3Exchange *exchange,
+                    guint         index,
+                    Pop3Status   *status,
+                    GByteArray   *body,
+                    GError      **error)
+{
+  if (status->kind != POP3_STATUS_OK)
+    {
+      *error = _pop3_error_from_status (status, FALSE, "NOOP");
+      return FALSE;
+    }
+  return TRUE;
+}
+
+static void
+on_keepalive_done_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (Pop3Client) self = user_data;
+  g_autoptr (GTask)      waiting = g_steal_pointer (&self->waiting);
+  g_autoptr (GError)     error = NULL;
+
+  self->keepalive_running = FALSE;
+  if (!_pop3_exchange_finish (self, result, &error))
+    g_debug ("keepalive: %s", error->message);
+
+  if (waiting == NULL)
+    return;
+
+  /* The NOOP failed and took the connection with it: the command that
+   * waited for it cannot run. */
+  if (!self->connected)
+    {
+      g_task_return_new_error (waiting, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED,
+                               "the connection to the server was lost");
+      return;
+    }
+
+  exchange_start (waiting);
+}
+
+/* While the caller works between commands (a slow store commit before
+ * DELE, say), a NOOP now and then keeps the server from logging the
+ * session out, which would void it (RFC 1939 §3: autologout timer). */
+static gboolean
+on_keepalive_timeout_cb (gpointer user_data)
+{
+  Pop3Client *self = user_data;
+  GPtrArray  *requests;
+
+  self->keepalive_id = 0;
+  if (self->busy || !self->connected)
+    return G_SOURCE_REMOVE;
+
+  requests =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) _pop3_request_free);
+  g_ptr_array_add (requests,
+                   _pop3_request_new (g_strdup ("NOOP"), FALSE, FALSE));
+  self->keepalive_running = TRUE;
+  _pop3_exchange_async (self, requests, 1, on_keepalive_reply, NULL, NULL,
+                        on_keepalive_done_cb, g_object_ref (self));
+  return G_SOURCE_REMOVE;
+}
+
+static void
+keepalive_arm (Pop3Client *self)
+{
+  g_clear_handle_id (&self->keepalive_id, g_source_remove);
+  if (self->connected && self->keepalive_seconds > 0)
+    self->keepalive_id = g_timeout_add (self->keepalive_seconds * 1000,
+                                        on_keepalive_timeout_cb, self);
+}
+
 void
 _pop3_exchange_async (Pop3Client         *self,
                       GPtrArray          *requests,
@@ -430,7 +514,8 @@ _pop3_exchange_async (Pop3Client         *self,
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, _pop3_exchange_async);
 
-  if (!self->connected || self->busy)
+  if (!self->connected ||
+      (self->busy && (!self->keepalive_running || self->waiting != NULL)))
     {
       g_ptr_array_unref (requests);
       g_task_return_new_error (task, G_IO_ERROR,
@@ -458,6 +543,27 @@ _pop3_exchange_async (Pop3Client         *self,
     }
   g_task_set_task_data (task, exchange, (GDestroyNotify) exchange_free);
 
+  /* A keepalive NOOP the caller did not ask for is no reason to refuse
+   * the caller's command: it waits for the NOOP's reply. */
+  if (self->busy)
+    {
+      g_assert (self->keepalive_running && self->waiting == NULL);
+      self->waiting = g_steal_pointer (&task);
+      return;
+    }
+
+  exchange_start (task);
+}
+
+/* Runs an exchange that was set up by _pop3_exchange_async (). */
+static void
+exchange_start (GTask *task)
+{
+  Pop3Client   *self = g_task_get_source_object (task);
+  Pop3Exchange *exchange = g_task_get_task_data (task);
+  GPtrArray    *requests = exchange->requests;
+
+  g_clear_handle_id (&self->keepalive_id, g_source_remove);
   self->busy = TRUE;
 
   /* A POP3 server speaks only when spoken to: bytes left over from the

@@ -651,6 +651,67 @@ test_utf8_mode (gconstpointer data)
   g_assert_no_error (error);
 }
 
+/* Keepalive ----------------------------------------------------------- */
+
+static gboolean
+quit_loop (gpointer user_data)
+{
+  *(gboolean *) user_data = TRUE;
+  return G_SOURCE_REMOVE;
+}
+
+static void
+test_keepalive (gconstpointer data)
+{
+  gboolean                      collide = GPOINTER_TO_INT (data);
+  g_autoptr (PigeonFaultServer) server = server_new ();
+  g_autoptr (Pop3Client)        client = NULL;
+  g_autoptr (GError)            error = NULL;
+  g_autoptr (GAsyncResult)      result = NULL;
+  gboolean                      waited = FALSE;
+  guint                         count;
+  guint64                       octets;
+
+  pigeon_fault_server_send_greeting (server, NULL);
+  pigeon_fault_server_expect (server, "CAPA");
+  pigeon_fault_server_send_capa (server, "USER", NULL);
+  pigeon_fault_server_expect (server, "USER alice");
+  pigeon_fault_server_send (server, "+OK\r\n");
+  pigeon_fault_server_expect (server, "PASS secret");
+  pigeon_fault_server_send (server, "+OK\r\n");
+  /* Idle for a second: the client sends a NOOP by itself. */
+  pigeon_fault_server_expect (server, "NOOP");
+  if (collide)
+    pigeon_fault_server_stall (server, 500);
+  pigeon_fault_server_send (server, "+OK\r\n");
+  pigeon_fault_server_expect (server, "STAT");
+  pigeon_fault_server_send (server, "+OK 3 300\r\n");
+  client = start_and_client (server, POP3_SECURITY_NONE);
+  pop3_client_set_allow_insecure_auth (client, TRUE);
+  pop3_client_set_keepalive (client, 1);
+
+  g_assert_true (connect_client (client, &error));
+  g_assert_true (login_client (client, POP3_AUTH_USER, "secret", &error));
+  g_assert_no_error (error);
+
+  /* Without a collision, ask after the NOOP is answered; with one, while
+   * the server sits on its reply: the STAT waits, it does not fail. */
+  g_timeout_add (collide ? 1200 : 1800, quit_loop, &waited);
+  while (!waited)
+    g_main_context_iteration (NULL, TRUE);
+  g_assert_true (pigeon_fault_server_received_has_prefix (server, "NOOP"));
+
+  pop3_client_stat_async (client, NULL, on_result_cb, &result);
+  g_assert_true (pop3_client_stat_finish (client, wait_for (&result), &count,
+                                          &octets, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count, ==, 3);
+
+  pop3_client_disconnect (client);
+  g_assert_true (pigeon_fault_server_wait (server, WAIT_MS, &error));
+  g_assert_no_error (error);
+}
+
 /* Other commands ---------------------------------------------------- */
 
 static void
@@ -823,6 +884,10 @@ main (int argc, char *argv[])
                         GINT_TO_POINTER (TRUE), test_utf8_mode);
   g_test_add_data_func ("/pop3/client/faults/utf8/refused",
                         GINT_TO_POINTER (FALSE), test_utf8_mode);
+  g_test_add_data_func ("/pop3/client/faults/keepalive/idle",
+                        GINT_TO_POINTER (FALSE), test_keepalive);
+  g_test_add_data_func ("/pop3/client/faults/keepalive/command-waits",
+                        GINT_TO_POINTER (TRUE), test_keepalive);
   g_test_add_func ("/pop3/client/faults/uidl-unsupported",
                    test_uidl_unsupported);
   g_test_add_func ("/pop3/client/faults/one-command-at-a-time",
