@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "pigeon-test-async.h"
 #include "pigeon-test-dovecot.h"
 #include "pop3-client.h"
 
@@ -227,20 +228,6 @@ count_message (guint msgno, GBytes *message, gpointer user_data, GError **error)
   return TRUE;
 }
 
-static void
-on_result_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
 static double
 pigeon_client (PigeonTestDovecot *dovecot,
                gboolean           tls,
@@ -267,14 +254,17 @@ pigeon_client (PigeonTestDovecot *dovecot,
       client, pigeon_test_dovecot_get_cert (dovecot)->sha256);
   pop3_client_set_pipeline_window (client, window);
 
-  pop3_client_connect_async (client, NULL, on_result_cb, &connected);
-  if (!pop3_client_connect_finish (client, wait_for (&connected), &error))
+  pop3_client_connect_async (client, NULL, pigeon_test_store_result_cb,
+                             &connected);
+  if (!pop3_client_connect_finish (client, pigeon_test_wait_for (&connected),
+                                   &error))
     g_error ("connect: %s", error->message);
   pop3_client_login_async (client, POP3_AUTH_USER,
                            pigeon_test_dovecot_get_user (dovecot),
                            pigeon_test_dovecot_get_password (dovecot), NULL,
-                           on_result_cb, &logged_in);
-  if (!pop3_client_login_finish (client, wait_for (&logged_in), NULL, &error))
+                           pigeon_test_store_result_cb, &logged_in);
+  if (!pop3_client_login_finish (client, pigeon_test_wait_for (&logged_in),
+                                 NULL, &error))
     g_error ("login: %s", error->message);
 
   for (guint i = 0; i < count; i++)
@@ -283,13 +273,14 @@ pigeon_client (PigeonTestDovecot *dovecot,
   tally->bytes = 0;
   start = g_get_monotonic_time ();
   pop3_client_retrieve_async (client, msgnos, count, -1, count_message, tally,
-                              NULL, on_result_cb, &retrieved);
-  if (!pop3_client_retrieve_finish (client, wait_for (&retrieved), &error))
+                              NULL, pigeon_test_store_result_cb, &retrieved);
+  if (!pop3_client_retrieve_finish (client, pigeon_test_wait_for (&retrieved),
+                                    &error))
     g_error ("retrieve: %s", error->message);
   seconds = seconds_since (start);
 
-  pop3_client_quit_async (client, NULL, on_result_cb, &quit);
-  pop3_client_quit_finish (client, wait_for (&quit), NULL);
+  pop3_client_quit_async (client, NULL, pigeon_test_store_result_cb, &quit);
+  pop3_client_quit_finish (client, pigeon_test_wait_for (&quit), NULL);
   return seconds;
 }
 

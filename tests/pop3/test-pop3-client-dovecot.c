@@ -9,6 +9,7 @@
 
 #include <string.h>
 
+#include "pigeon-test-async.h"
 #include "pigeon-test-dovecot.h"
 #include "pop3-client.h"
 #include "pop3-error.h"
@@ -45,22 +46,6 @@ fixture_teardown (Fixture *fixture, gconstpointer user_data)
 {
 }
 
-/* Async to sync, for tests: runs the main context until the callback
- * stored its result. Every operation is bounded by the client's timeout. */
-static void
-on_result_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
-
 static Pop3Client *
 client_for (PigeonTestDovecot *dovecot, Pop3Security security)
 {
@@ -78,8 +63,10 @@ connect_client (Pop3Client *client, GError **error)
 {
   g_autoptr (GAsyncResult) result = NULL;
 
-  pop3_client_connect_async (client, NULL, on_result_cb, &result);
-  return pop3_client_connect_finish (client, wait_for (&result), error);
+  pop3_client_connect_async (client, NULL, pigeon_test_store_result_cb,
+                             &result);
+  return pop3_client_connect_finish (client, pigeon_test_wait_for (&result),
+                                     error);
 }
 
 static gboolean
@@ -93,8 +80,9 @@ login_client (Pop3Client        *client,
   g_autoptr (GAsyncResult) result = NULL;
 
   pop3_client_login_async (client, mechanism, user, password, NULL,
-                           on_result_cb, &result);
-  return pop3_client_login_finish (client, wait_for (&result), used, error);
+                           pigeon_test_store_result_cb, &result);
+  return pop3_client_login_finish (client, pigeon_test_wait_for (&result), used,
+                                   error);
 }
 
 static void
@@ -103,8 +91,9 @@ quit_client (Pop3Client *client)
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError)       error = NULL;
 
-  pop3_client_quit_async (client, NULL, on_result_cb, &result);
-  g_assert_true (pop3_client_quit_finish (client, wait_for (&result), &error));
+  pop3_client_quit_async (client, NULL, pigeon_test_store_result_cb, &result);
+  g_assert_true (
+      pop3_client_quit_finish (client, pigeon_test_wait_for (&result), &error));
   g_assert_no_error (error);
 }
 
@@ -132,9 +121,9 @@ stat_client (Pop3Client *client, guint *count, guint64 *octets)
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError)       error = NULL;
 
-  pop3_client_stat_async (client, NULL, on_result_cb, &result);
-  g_assert_true (pop3_client_stat_finish (client, wait_for (&result), count,
-                                          octets, &error));
+  pop3_client_stat_async (client, NULL, pigeon_test_store_result_cb, &result);
+  g_assert_true (pop3_client_stat_finish (
+      client, pigeon_test_wait_for (&result), count, octets, &error));
   g_assert_no_error (error);
 }
 
@@ -417,9 +406,10 @@ retrieve_all (Pop3Client *client, guint count, int top_lines)
   for (guint i = 0; i < count; i++)
     msgnos[i] = i + 1;
   pop3_client_retrieve_async (client, msgnos, count, top_lines, collect_message,
-                              messages, NULL, on_result_cb, &result);
-  g_assert_true (
-      pop3_client_retrieve_finish (client, wait_for (&result), &error));
+                              messages, NULL, pigeon_test_store_result_cb,
+                              &result);
+  g_assert_true (pop3_client_retrieve_finish (
+      client, pigeon_test_wait_for (&result), &error));
   g_assert_no_error (error);
   g_assert_cmpuint (messages->len, ==, count);
   return messages;
@@ -463,8 +453,10 @@ test_corpus_byte_exact (Fixture *fixture, gconstpointer user_data)
   stat_client (client, &count, &octets);
   g_assert_cmpuint (count, ==, names->len);
 
-  pop3_client_list_async (client, NULL, on_result_cb, &list_result);
-  sizes = pop3_client_list_finish (client, wait_for (&list_result), &error);
+  pop3_client_list_async (client, NULL, pigeon_test_store_result_cb,
+                          &list_result);
+  sizes = pop3_client_list_finish (client, pigeon_test_wait_for (&list_result),
+                                   &error);
   g_assert_no_error (error);
   g_assert_cmpuint (sizes->len, ==, count);
 
@@ -507,8 +499,9 @@ test_uidl_and_top (Fixture *fixture, gconstpointer user_data)
   seed_numbered (fixture->dovecot, 5);
   client = logged_in_client (fixture->dovecot);
 
-  pop3_client_uidl_async (client, NULL, on_result_cb, &result);
-  uids = pop3_client_uidl_finish (client, wait_for (&result), &error);
+  pop3_client_uidl_async (client, NULL, pigeon_test_store_result_cb, &result);
+  uids =
+      pop3_client_uidl_finish (client, pigeon_test_wait_for (&result), &error);
   g_assert_no_error (error);
   g_assert_cmpuint (uids->len, ==, 5);
   for (guint i = 0; i < uids->len; i++)
@@ -590,9 +583,10 @@ delete_messages (Pop3Client *client, const guint *msgnos, guint n)
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError)       error = NULL;
 
-  pop3_client_delete_async (client, msgnos, n, NULL, on_result_cb, &result);
-  g_assert_true (
-      pop3_client_delete_finish (client, wait_for (&result), &error));
+  pop3_client_delete_async (client, msgnos, n, NULL,
+                            pigeon_test_store_result_cb, &result);
+  g_assert_true (pop3_client_delete_finish (
+      client, pigeon_test_wait_for (&result), &error));
   g_assert_no_error (error);
 }
 
@@ -637,9 +631,10 @@ test_delete_unknown_message (Fixture *fixture, gconstpointer user_data)
 
   seed_numbered (fixture->dovecot, 1);
   client = logged_in_client (fixture->dovecot);
-  pop3_client_delete_async (client, missing, 2, NULL, on_result_cb, &result);
-  g_assert_false (
-      pop3_client_delete_finish (client, wait_for (&result), &error));
+  pop3_client_delete_async (client, missing, 2, NULL,
+                            pigeon_test_store_result_cb, &result);
+  g_assert_false (pop3_client_delete_finish (
+      client, pigeon_test_wait_for (&result), &error));
   g_assert_error (error, POP3_ERROR, POP3_ERROR_SERVER);
   /* The server's own words are in the message. */
   g_assert_nonnull (strstr (error->message, "DELE 99"));
@@ -677,9 +672,10 @@ test_cancel_mid_pipeline (Fixture *fixture, gconstpointer user_data)
     msgnos[i] = i + 1;
   /* 1 to 3 are marked deleted: retrieve the others. */
   pop3_client_retrieve_async (client, msgnos + 3, 297, -1, cancel_on_tenth,
-                              cancellable, cancellable, on_result_cb, &result);
-  g_assert_false (
-      pop3_client_retrieve_finish (client, wait_for (&result), &error));
+                              cancellable, cancellable,
+                              pigeon_test_store_result_cb, &result);
+  g_assert_false (pop3_client_retrieve_finish (
+      client, pigeon_test_wait_for (&result), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
 
   /* The connection was dropped without QUIT: the marks are void. */

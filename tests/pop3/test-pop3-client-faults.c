@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "pigeon-fault-server.h"
+#include "pigeon-test-async.h"
 #include "pigeon-test-cert.h"
 #include "pop3-client.h"
 #include "pop3-error.h"
@@ -19,20 +20,6 @@
  * OAuth exchanges), and what the network does (drops, stalls, garbage). */
 
 #define WAIT_MS 10000
-
-static void
-on_result_cb (GObject *source, GAsyncResult *result, gpointer user_data)
-{
-  *(GAsyncResult **) user_data = g_object_ref (result);
-}
-
-static GAsyncResult *
-wait_for (GAsyncResult **slot)
-{
-  while (*slot == NULL)
-    g_main_context_iteration (NULL, TRUE);
-  return *slot;
-}
 
 static PigeonFaultServer *
 server_new (void)
@@ -59,8 +46,10 @@ connect_client (Pop3Client *client, GError **error)
 {
   g_autoptr (GAsyncResult) result = NULL;
 
-  pop3_client_connect_async (client, NULL, on_result_cb, &result);
-  return pop3_client_connect_finish (client, wait_for (&result), error);
+  pop3_client_connect_async (client, NULL, pigeon_test_store_result_cb,
+                             &result);
+  return pop3_client_connect_finish (client, pigeon_test_wait_for (&result),
+                                     error);
 }
 
 static gboolean
@@ -72,8 +61,9 @@ login_client (Pop3Client       *client,
   g_autoptr (GAsyncResult) result = NULL;
 
   pop3_client_login_async (client, mechanism, "alice", secret, NULL,
-                           on_result_cb, &result);
-  return pop3_client_login_finish (client, wait_for (&result), NULL, error);
+                           pigeon_test_store_result_cb, &result);
+  return pop3_client_login_finish (client, pigeon_test_wait_for (&result), NULL,
+                                   error);
 }
 
 static gboolean
@@ -85,8 +75,9 @@ login_client_as (Pop3Client *client,
   g_autoptr (GAsyncResult) result = NULL;
 
   pop3_client_login_async (client, POP3_AUTH_USER, user, secret, NULL,
-                           on_result_cb, &result);
-  return pop3_client_login_finish (client, wait_for (&result), NULL, error);
+                           pigeon_test_store_result_cb, &result);
+  return pop3_client_login_finish (client, pigeon_test_wait_for (&result), NULL,
+                                   error);
 }
 
 /* The script ran to its end, and the client never sent a credential. */
@@ -313,9 +304,9 @@ test_rfc1939_server (void)
   g_assert_no_error (error);
 
   pop3_client_retrieve_async (client, msgnos, 2, -1, count_message, messages,
-                              NULL, on_result_cb, &result);
-  g_assert_true (
-      pop3_client_retrieve_finish (client, wait_for (&result), &error));
+                              NULL, pigeon_test_store_result_cb, &result);
+  g_assert_true (pop3_client_retrieve_finish (
+      client, pigeon_test_wait_for (&result), &error));
   g_assert_no_error (error);
   g_assert_cmpuint (messages->len, ==, 2);
   g_assert_cmpmem (g_bytes_get_data (g_ptr_array_index (messages, 0), NULL),
@@ -324,8 +315,9 @@ test_rfc1939_server (void)
   g_assert_cmpuint (g_bytes_get_size (g_ptr_array_index (messages, 1)), ==, 0);
 
   g_clear_object (&result);
-  pop3_client_quit_async (client, NULL, on_result_cb, &result);
-  g_assert_true (pop3_client_quit_finish (client, wait_for (&result), &error));
+  pop3_client_quit_async (client, NULL, pigeon_test_store_result_cb, &result);
+  g_assert_true (
+      pop3_client_quit_finish (client, pigeon_test_wait_for (&result), &error));
   g_assert_true (pigeon_fault_server_wait (server, WAIT_MS, &error));
   g_assert_no_error (error);
 }
@@ -419,20 +411,21 @@ test_broken_retr (gconstpointer data)
 
   started = g_get_monotonic_time ();
   pop3_client_retrieve_async (client, &msgno, 1, -1, count_message, messages,
-                              NULL, on_result_cb, &result);
+                              NULL, pigeon_test_store_result_cb, &result);
   if (broken->misbehave == extra_reply)
     {
       /* The first reply is fine; the stray one breaks the next command. */
-      g_assert_true (
-          pop3_client_retrieve_finish (client, wait_for (&result), &error));
+      g_assert_true (pop3_client_retrieve_finish (
+          client, pigeon_test_wait_for (&result), &error));
       g_clear_object (&result);
-      pop3_client_simple_async (client, "NOOP", NULL, on_result_cb, &result);
-      g_assert_false (
-          pop3_client_simple_finish (client, wait_for (&result), &error));
+      pop3_client_simple_async (client, "NOOP", NULL,
+                                pigeon_test_store_result_cb, &result);
+      g_assert_false (pop3_client_simple_finish (
+          client, pigeon_test_wait_for (&result), &error));
     }
   else
-    g_assert_false (
-        pop3_client_retrieve_finish (client, wait_for (&result), &error));
+    g_assert_false (pop3_client_retrieve_finish (
+        client, pigeon_test_wait_for (&result), &error));
 
   g_assert_error (error, POP3_ERROR, broken->code);
   if (broken->misbehave != extra_reply)
@@ -444,9 +437,10 @@ test_broken_retr (gconstpointer data)
   /* After any failure the connection is gone, and says so. */
   g_clear_object (&result);
   g_clear_error (&error);
-  pop3_client_simple_async (client, "NOOP", NULL, on_result_cb, &result);
-  g_assert_false (
-      pop3_client_simple_finish (client, wait_for (&result), &error));
+  pop3_client_simple_async (client, "NOOP", NULL, pigeon_test_store_result_cb,
+                            &result);
+  g_assert_false (pop3_client_simple_finish (
+      client, pigeon_test_wait_for (&result), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_CONNECTED);
   pigeon_fault_server_stop (server);
 }
@@ -701,9 +695,9 @@ test_keepalive (gconstpointer data)
     g_main_context_iteration (NULL, TRUE);
   g_assert_true (pigeon_fault_server_received_has_prefix (server, "NOOP"));
 
-  pop3_client_stat_async (client, NULL, on_result_cb, &result);
-  g_assert_true (pop3_client_stat_finish (client, wait_for (&result), &count,
-                                          &octets, &error));
+  pop3_client_stat_async (client, NULL, pigeon_test_store_result_cb, &result);
+  g_assert_true (pop3_client_stat_finish (
+      client, pigeon_test_wait_for (&result), &count, &octets, &error));
   g_assert_no_error (error);
   g_assert_cmpuint (count, ==, 3);
 
@@ -731,8 +725,9 @@ test_uidl_unsupported (void)
   client = start_and_client (server, POP3_SECURITY_NONE);
 
   g_assert_true (connect_client (client, &error));
-  pop3_client_uidl_async (client, NULL, on_result_cb, &result);
-  uids = pop3_client_uidl_finish (client, wait_for (&result), &error);
+  pop3_client_uidl_async (client, NULL, pigeon_test_store_result_cb, &result);
+  uids =
+      pop3_client_uidl_finish (client, pigeon_test_wait_for (&result), &error);
   g_assert_null (uids);
   g_assert_error (error, POP3_ERROR, POP3_ERROR_UNSUPPORTED);
   g_assert_nonnull (strstr (error->message, "command not implemented"));
@@ -757,13 +752,16 @@ test_one_command_at_a_time (void)
   client = start_and_client (server, POP3_SECURITY_NONE);
 
   g_assert_true (connect_client (client, &error));
-  pop3_client_simple_async (client, "NOOP", NULL, on_result_cb, &first);
-  pop3_client_simple_async (client, "NOOP", NULL, on_result_cb, &second);
-  g_assert_false (
-      pop3_client_simple_finish (client, wait_for (&second), &error));
+  pop3_client_simple_async (client, "NOOP", NULL, pigeon_test_store_result_cb,
+                            &first);
+  pop3_client_simple_async (client, "NOOP", NULL, pigeon_test_store_result_cb,
+                            &second);
+  g_assert_false (pop3_client_simple_finish (
+      client, pigeon_test_wait_for (&second), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_PENDING);
   g_clear_error (&error);
-  g_assert_true (pop3_client_simple_finish (client, wait_for (&first), &error));
+  g_assert_true (pop3_client_simple_finish (
+      client, pigeon_test_wait_for (&first), &error));
   g_assert_no_error (error);
   pigeon_fault_server_stop (server);
 }
@@ -782,10 +780,11 @@ test_cancel_connect (void)
   pigeon_fault_server_send_greeting (server, NULL);
   client = start_and_client (server, POP3_SECURITY_NONE);
 
-  pop3_client_connect_async (client, cancellable, on_result_cb, &result);
+  pop3_client_connect_async (client, cancellable, pigeon_test_store_result_cb,
+                             &result);
   g_timeout_add_once (100, (GSourceOnceFunc) g_cancellable_cancel, cancellable);
-  g_assert_false (
-      pop3_client_connect_finish (client, wait_for (&result), &error));
+  g_assert_false (pop3_client_connect_finish (
+      client, pigeon_test_wait_for (&result), &error));
   g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
   pigeon_fault_server_stop (server);
 }
