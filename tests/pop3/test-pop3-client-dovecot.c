@@ -13,6 +13,7 @@
 #include "pigeon-test-dovecot.h"
 #include "pop3-client.h"
 #include "pop3-error.h"
+#include "pop3-test-sync.h"
 
 /* Pop3Client against a real Dovecot on 127.0.0.1: every security mode,
  * every login method Dovecot offers, certificate pinning, the listings,
@@ -58,33 +59,6 @@ client_for (PigeonTestDovecot *dovecot, Pop3Security security)
   return client;
 }
 
-static gboolean
-connect_client (Pop3Client *client, GError **error)
-{
-  g_autoptr (GAsyncResult) result = NULL;
-
-  pop3_client_connect_async (client, NULL, pigeon_test_store_result_cb,
-                             &result);
-  return pop3_client_connect_finish (client, pigeon_test_wait_for (&result),
-                                     error);
-}
-
-static gboolean
-login_client (Pop3Client        *client,
-              Pop3AuthMechanism  mechanism,
-              const char        *user,
-              const char        *password,
-              Pop3AuthMechanism *used,
-              GError           **error)
-{
-  g_autoptr (GAsyncResult) result = NULL;
-
-  pop3_client_login_async (client, mechanism, user, password, NULL,
-                           pigeon_test_store_result_cb, &result);
-  return pop3_client_login_finish (client, pigeon_test_wait_for (&result), used,
-                                   error);
-}
-
 static void
 quit_client (Pop3Client *client)
 {
@@ -106,9 +80,9 @@ logged_in_client (PigeonTestDovecot *dovecot)
 
   pop3_client_set_pinned_certificate (
       client, pigeon_test_dovecot_get_cert (dovecot)->sha256);
-  g_assert_true (connect_client (client, &error));
+  g_assert_true (pop3_test_connect (client, &error));
   g_assert_no_error (error);
-  g_assert_true (login_client (
+  g_assert_true (pop3_test_login (
       client, POP3_AUTH_AUTOMATIC, pigeon_test_dovecot_get_user (dovecot),
       pigeon_test_dovecot_get_password (dovecot), NULL, &error));
   g_assert_no_error (error);
@@ -186,12 +160,12 @@ test_none_insecure_allowed (Fixture *fixture, gconstpointer user_data)
   Pop3AuthMechanism  used;
 
   pop3_client_set_allow_insecure_auth (client, TRUE);
-  g_assert_true (connect_client (client, &error));
+  g_assert_true (pop3_test_connect (client, &error));
   g_assert_no_error (error);
   g_assert_false (pop3_client_is_encrypted (client));
   g_assert_true (pop3_client_get_capabilities (client)->stls);
 
-  g_assert_true (login_client (
+  g_assert_true (pop3_test_login (
       client, POP3_AUTH_AUTOMATIC,
       pigeon_test_dovecot_get_user (fixture->dovecot),
       pigeon_test_dovecot_get_password (fixture->dovecot), &used, &error));
@@ -208,18 +182,18 @@ test_none_refuses_cleartext (Fixture *fixture, gconstpointer user_data)
   g_autoptr (GError) error = NULL;
   Pop3AuthMechanism  used;
 
-  g_assert_true (connect_client (client, &error));
+  g_assert_true (pop3_test_connect (client, &error));
 
   /* Asked for explicitly, a clear-text password is refused before it
    * leaves... */
-  g_assert_false (login_client (
+  g_assert_false (pop3_test_login (
       client, POP3_AUTH_USER, pigeon_test_dovecot_get_user (fixture->dovecot),
       pigeon_test_dovecot_get_password (fixture->dovecot), NULL, &error));
   g_assert_error (error, POP3_ERROR, POP3_ERROR_INSECURE_AUTH);
   g_clear_error (&error);
 
   /* ...and the automatic choice takes a method that does not reveal it. */
-  g_assert_true (login_client (
+  g_assert_true (pop3_test_login (
       client, POP3_AUTH_AUTOMATIC,
       pigeon_test_dovecot_get_user (fixture->dovecot),
       pigeon_test_dovecot_get_password (fixture->dovecot), &used, &error));
@@ -239,7 +213,7 @@ test_starttls_pinned (Fixture *fixture, gconstpointer user_data)
 
   pop3_client_set_pinned_certificate (
       client, pigeon_test_dovecot_get_cert (fixture->dovecot)->sha256);
-  g_assert_true (connect_client (client, &error));
+  g_assert_true (pop3_test_connect (client, &error));
   g_assert_no_error (error);
   g_assert_true (pop3_client_is_encrypted (client));
   /* The capabilities are those read after TLS (RFC 2595 §4): Dovecot no
@@ -247,7 +221,7 @@ test_starttls_pinned (Fixture *fixture, gconstpointer user_data)
   g_assert_false (pop3_client_get_capabilities (client)->stls);
   g_assert_true (pop3_client_get_capabilities (client)->pipelining);
 
-  g_assert_true (login_client (
+  g_assert_true (pop3_test_login (
       client, POP3_AUTH_AUTOMATIC,
       pigeon_test_dovecot_get_user (fixture->dovecot),
       pigeon_test_dovecot_get_password (fixture->dovecot), &used, &error));
@@ -266,7 +240,7 @@ test_tls_self_signed_rejected (Fixture *fixture, gconstpointer user_data)
 
   /* Nobody pinned it, nobody decides: refused, and the user is told its
    * fingerprint. */
-  g_assert_false (connect_client (client, &error));
+  g_assert_false (pop3_test_connect (client, &error));
   g_assert_error (error, POP3_ERROR, POP3_ERROR_CERTIFICATE_REJECTED);
   g_assert_nonnull (strstr (error->message, sha256));
   g_assert_nonnull (pop3_client_get_peer_certificate (client));
@@ -286,7 +260,7 @@ test_tls_pin_accepts_then_other_pin_rejects (Fixture      *fixture,
 
   /* Pins match with or without case. */
   pop3_client_set_pinned_certificate (client, lower);
-  g_assert_true (connect_client (client, &error));
+  g_assert_true (pop3_test_connect (client, &error));
   g_assert_no_error (error);
   g_assert_true (pop3_client_is_encrypted (client));
   quit_client (client);
@@ -295,7 +269,7 @@ test_tls_pin_accepts_then_other_pin_rejects (Fixture      *fixture,
       client,
       "00:11:22:33:44:55:66:77:88:99:AA:BB:CC:DD:EE:FF:00:11:22:33:44:55:66:"
       "77:88:99:AA:BB:CC:DD:EE:FF");
-  g_assert_false (connect_client (client, &error));
+  g_assert_false (pop3_test_connect (client, &error));
   g_assert_error (error, POP3_ERROR, POP3_ERROR_CERTIFICATE_REJECTED);
   g_assert_nonnull (strstr (error->message, sha256));
 }
@@ -329,14 +303,14 @@ test_tls_certificate_func (Fixture *fixture, gconstpointer user_data)
 
   pop3_client_set_certificate_func (client, decide_certificate, &decision,
                                     NULL);
-  g_assert_false (connect_client (client, &error));
+  g_assert_false (pop3_test_connect (client, &error));
   g_assert_error (error, POP3_ERROR, POP3_ERROR_CERTIFICATE_REJECTED);
   g_assert_cmpstr (decision.seen_sha256, ==,
                    pigeon_test_dovecot_get_cert (fixture->dovecot)->sha256);
   g_clear_error (&error);
 
   decision.accept = TRUE;
-  g_assert_true (connect_client (client, &error));
+  g_assert_true (pop3_test_connect (client, &error));
   g_assert_no_error (error);
   quit_client (client);
   g_free (decision.seen_sha256);
@@ -359,17 +333,17 @@ test_login_mechanism (Fixture *fixture, gconstpointer user_data)
       client, pigeon_test_dovecot_get_cert (fixture->dovecot)->sha256);
 
   /* A wrong password first: refused as such, the connection gone. */
-  g_assert_true (connect_client (client, &error));
+  g_assert_true (pop3_test_connect (client, &error));
   g_assert_no_error (error);
-  g_assert_false (login_client (client, mechanism,
-                                pigeon_test_dovecot_get_user (fixture->dovecot),
-                                "not-the-password", NULL, &error));
+  g_assert_false (pop3_test_login (
+      client, mechanism, pigeon_test_dovecot_get_user (fixture->dovecot),
+      "not-the-password", NULL, &error));
   g_assert_error (error, POP3_ERROR, POP3_ERROR_AUTH_FAILED);
   g_clear_error (&error);
 
-  g_assert_true (connect_client (client, &error));
+  g_assert_true (pop3_test_connect (client, &error));
   g_assert_no_error (error);
-  g_assert_true (login_client (
+  g_assert_true (pop3_test_login (
       client, mechanism, pigeon_test_dovecot_get_user (fixture->dovecot),
       pigeon_test_dovecot_get_password (fixture->dovecot), &used, &error));
   g_assert_no_error (error);
@@ -545,8 +519,8 @@ test_pipelined_thousand (Fixture *fixture, gconstpointer user_data)
   {
     g_autoptr (GError) error = NULL;
 
-    g_assert_true (connect_client (client, &error));
-    g_assert_true (login_client (
+    g_assert_true (pop3_test_connect (client, &error));
+    g_assert_true (pop3_test_login (
         client, POP3_AUTH_AUTOMATIC,
         pigeon_test_dovecot_get_user (fixture->dovecot),
         pigeon_test_dovecot_get_password (fixture->dovecot), NULL, &error));

@@ -14,6 +14,7 @@
 #include "pigeon-test-cert.h"
 #include "pop3-client.h"
 #include "pop3-error.h"
+#include "pop3-test-sync.h"
 
 /* Pop3Client against the scripted fault server: what real servers do
  * wrong, or do in ways Dovecot does not (no CAPA, no STLS, response codes,
@@ -39,45 +40,6 @@ start_and_client (PigeonFaultServer *server, Pop3Security security)
                             security);
   pop3_client_set_timeout (client, 10);
   return client;
-}
-
-static gboolean
-connect_client (Pop3Client *client, GError **error)
-{
-  g_autoptr (GAsyncResult) result = NULL;
-
-  pop3_client_connect_async (client, NULL, pigeon_test_store_result_cb,
-                             &result);
-  return pop3_client_connect_finish (client, pigeon_test_wait_for (&result),
-                                     error);
-}
-
-static gboolean
-login_client (Pop3Client       *client,
-              Pop3AuthMechanism mechanism,
-              const char       *secret,
-              GError          **error)
-{
-  g_autoptr (GAsyncResult) result = NULL;
-
-  pop3_client_login_async (client, mechanism, "alice", secret, NULL,
-                           pigeon_test_store_result_cb, &result);
-  return pop3_client_login_finish (client, pigeon_test_wait_for (&result), NULL,
-                                   error);
-}
-
-static gboolean
-login_client_as (Pop3Client *client,
-                 const char *user,
-                 const char *secret,
-                 GError    **error)
-{
-  g_autoptr (GAsyncResult) result = NULL;
-
-  pop3_client_login_async (client, POP3_AUTH_USER, user, secret, NULL,
-                           pigeon_test_store_result_cb, &result);
-  return pop3_client_login_finish (client, pigeon_test_wait_for (&result), NULL,
-                                   error);
 }
 
 /* The script ran to its end, and the client never sent a credential. */
@@ -110,7 +72,7 @@ test_stls_withheld (void)
   pigeon_fault_server_send_capa (server, "USER", "UIDL", "SASL PLAIN", NULL);
   client = start_and_client (server, POP3_SECURITY_STARTTLS);
 
-  g_assert_false (connect_client (client, &error));
+  g_assert_false (pop3_test_connect (client, &error));
   g_assert_error (error, POP3_ERROR, POP3_ERROR_TLS_REQUIRED);
   assert_script_done_without_credentials (server, client);
 }
@@ -128,7 +90,7 @@ test_stls_without_capa (void)
   pigeon_fault_server_send (server, "-ERR unknown command\r\n");
   client = start_and_client (server, POP3_SECURITY_STARTTLS);
 
-  g_assert_false (connect_client (client, &error));
+  g_assert_false (pop3_test_connect (client, &error));
   g_assert_error (error, POP3_ERROR, POP3_ERROR_TLS_REQUIRED);
   assert_script_done_without_credentials (server, client);
 }
@@ -147,7 +109,7 @@ test_stls_refused (void)
   pigeon_fault_server_send (server, "-ERR [SYS/TEMP] TLS is broken today\r\n");
   client = start_and_client (server, POP3_SECURITY_STARTTLS);
 
-  g_assert_false (connect_client (client, &error));
+  g_assert_false (pop3_test_connect (client, &error));
   g_assert_error (error, POP3_ERROR, POP3_ERROR_TLS_REQUIRED);
   g_assert_nonnull (strstr (error->message, "TLS is broken today"));
   assert_script_done_without_credentials (server, client);
@@ -171,7 +133,7 @@ test_stls_injection (void)
                             "USER\r\n.\r\n");
   client = start_and_client (server, POP3_SECURITY_STARTTLS);
 
-  g_assert_false (connect_client (client, &error));
+  g_assert_false (pop3_test_connect (client, &error));
   g_assert_error (error, POP3_ERROR, POP3_ERROR_PROTOCOL);
   assert_script_done_without_credentials (server, client);
 }
@@ -203,12 +165,13 @@ test_stls_upgrade (void)
   client = start_and_client (server, POP3_SECURITY_STARTTLS);
   pop3_client_set_pinned_certificate (client, cert->sha256);
 
-  g_assert_true (connect_client (client, &error));
+  g_assert_true (pop3_test_connect (client, &error));
   g_assert_no_error (error);
   g_assert_true (pop3_client_is_encrypted (client));
   g_assert_false (pop3_client_get_capabilities (client)->stls);
   g_assert_true (pop3_client_get_capabilities (client)->pipelining);
-  g_assert_true (login_client (client, POP3_AUTH_USER, "secret", &error));
+  g_assert_true (pop3_test_login (client, POP3_AUTH_USER, "alice", "secret",
+                                  NULL, &error));
   g_assert_no_error (error);
 
   pop3_client_disconnect (client);
@@ -242,7 +205,7 @@ test_pin_checked_on_valid_certificate (void)
 
   /* Trusted through the account's own CA: it validates. */
   pop3_client_set_tls_database (client, database);
-  g_assert_true (connect_client (client, &error));
+  g_assert_true (pop3_test_connect (client, &error));
   g_assert_no_error (error);
   g_assert_cmpint (pop3_client_get_peer_certificate_errors (client), ==, 0);
   pop3_client_disconnect (client);
@@ -250,7 +213,7 @@ test_pin_checked_on_valid_certificate (void)
   /* Still valid, but the account pinned another: the pin wins, checked
    * after the handshake (DESIGN.md invariant 7, TOOLING.md §8). */
   pop3_client_set_pinned_certificate (client, "AA:BB");
-  g_assert_false (connect_client (client, &error));
+  g_assert_false (pop3_test_connect (client, &error));
   g_assert_error (error, POP3_ERROR, POP3_ERROR_CERTIFICATE_REJECTED);
   g_assert_nonnull (strstr (error->message, cert->sha256));
   pigeon_fault_server_stop (server);
@@ -296,11 +259,12 @@ test_rfc1939_server (void)
   client = start_and_client (server, POP3_SECURITY_NONE);
   pop3_client_set_allow_insecure_auth (client, TRUE);
 
-  g_assert_true (connect_client (client, &error));
+  g_assert_true (pop3_test_connect (client, &error));
   g_assert_no_error (error);
   g_assert_false (pop3_client_get_capa_supported (client));
   g_assert_false (pop3_client_is_pipelining (client));
-  g_assert_true (login_client (client, POP3_AUTH_AUTOMATIC, "secret", &error));
+  g_assert_true (pop3_test_login (client, POP3_AUTH_AUTOMATIC, "alice",
+                                  "secret", NULL, &error));
   g_assert_no_error (error);
 
   pop3_client_retrieve_async (client, msgnos, 2, -1, count_message, messages,
@@ -405,8 +369,9 @@ test_broken_retr (gconstpointer data)
   if (broken->timeout != 0)
     pop3_client_set_timeout (client, broken->timeout);
 
-  g_assert_true (connect_client (client, &error));
-  g_assert_true (login_client (client, POP3_AUTH_USER, "secret", &error));
+  g_assert_true (pop3_test_connect (client, &error));
+  g_assert_true (pop3_test_login (client, POP3_AUTH_USER, "alice", "secret",
+                                  NULL, &error));
   g_assert_no_error (error);
 
   started = g_get_monotonic_time ();
@@ -496,8 +461,9 @@ test_login_error_codes (void)
       client = start_and_client (server, POP3_SECURITY_NONE);
       pop3_client_set_allow_insecure_auth (client, TRUE);
 
-      g_assert_true (connect_client (client, &error));
-      g_assert_false (login_client (client, POP3_AUTH_USER, "secret", &error));
+      g_assert_true (pop3_test_connect (client, &error));
+      g_assert_false (pop3_test_login (client, POP3_AUTH_USER, "alice",
+                                       "secret", NULL, &error));
       g_test_message ("%s", cases[i].reply);
       g_assert_error (error, POP3_ERROR, cases[i].code);
       /* The server's words, after the code, reach the user. */
@@ -521,7 +487,7 @@ test_greeting_refused (void)
   pigeon_fault_server_close (server);
   client = start_and_client (server, POP3_SECURITY_NONE);
 
-  g_assert_false (connect_client (client, &error));
+  g_assert_false (pop3_test_connect (client, &error));
   g_assert_error (error, POP3_ERROR, POP3_ERROR_SYS_TEMP);
   g_assert_nonnull (strstr (error->message, "too many connections"));
 }
@@ -567,17 +533,18 @@ test_xoauth2_two_step (gconstpointer data)
   client = start_and_client (server, POP3_SECURITY_TLS);
   pop3_client_set_pinned_certificate (client, cert->sha256);
 
-  g_assert_true (connect_client (client, &error));
+  g_assert_true (pop3_test_connect (client, &error));
   g_assert_no_error (error);
   if (accepted)
     {
-      g_assert_true (login_client (client, POP3_AUTH_XOAUTH2, "token", &error));
+      g_assert_true (pop3_test_login (client, POP3_AUTH_XOAUTH2, "alice",
+                                      "token", NULL, &error));
       g_assert_no_error (error);
     }
   else
     {
-      g_assert_false (
-          login_client (client, POP3_AUTH_XOAUTH2, "token", &error));
+      g_assert_false (pop3_test_login (client, POP3_AUTH_XOAUTH2, "alice",
+                                       "token", NULL, &error));
       g_assert_error (error, POP3_ERROR, POP3_ERROR_AUTH_FAILED);
     }
 
@@ -600,12 +567,14 @@ test_mechanism_not_offered (void)
   client = start_and_client (server, POP3_SECURITY_NONE);
   pop3_client_set_allow_insecure_auth (client, TRUE);
 
-  g_assert_true (connect_client (client, &error));
+  g_assert_true (pop3_test_connect (client, &error));
   /* No timestamp in the greeting: no APOP. */
-  g_assert_false (login_client (client, POP3_AUTH_APOP, "secret", &error));
+  g_assert_false (pop3_test_login (client, POP3_AUTH_APOP, "alice", "secret",
+                                   NULL, &error));
   g_assert_error (error, POP3_ERROR, POP3_ERROR_UNSUPPORTED);
   g_clear_error (&error);
-  g_assert_false (login_client (client, POP3_AUTH_CRAM_MD5, "secret", &error));
+  g_assert_false (pop3_test_login (client, POP3_AUTH_CRAM_MD5, "alice",
+                                   "secret", NULL, &error));
   g_assert_error (error, POP3_ERROR, POP3_ERROR_UNSUPPORTED);
   assert_script_done_without_credentials (server, client);
 }
@@ -634,10 +603,11 @@ test_utf8_mode (gconstpointer data)
   client = start_and_client (server, POP3_SECURITY_NONE);
   pop3_client_set_allow_insecure_auth (client, TRUE);
 
-  g_assert_true (connect_client (client, &error));
+  g_assert_true (pop3_test_connect (client, &error));
   g_assert_no_error (error);
   g_assert_cmpint (pop3_client_is_utf8 (client), ==, agreed);
-  g_assert_true (login_client_as (client, "jürgen", "pw", &error));
+  g_assert_true (
+      pop3_test_login (client, POP3_AUTH_USER, "jürgen", "pw", NULL, &error));
   g_assert_no_error (error);
   pop3_client_disconnect (client);
   g_clear_error (&error);
@@ -684,8 +654,9 @@ test_keepalive (gconstpointer data)
   pop3_client_set_allow_insecure_auth (client, TRUE);
   pop3_client_set_keepalive (client, 1);
 
-  g_assert_true (connect_client (client, &error));
-  g_assert_true (login_client (client, POP3_AUTH_USER, "secret", &error));
+  g_assert_true (pop3_test_connect (client, &error));
+  g_assert_true (pop3_test_login (client, POP3_AUTH_USER, "alice", "secret",
+                                  NULL, &error));
   g_assert_no_error (error);
 
   /* Without a collision, ask after the NOOP is answered; with one, while
@@ -724,7 +695,7 @@ test_uidl_unsupported (void)
   pigeon_fault_server_send (server, "-ERR command not implemented\r\n");
   client = start_and_client (server, POP3_SECURITY_NONE);
 
-  g_assert_true (connect_client (client, &error));
+  g_assert_true (pop3_test_connect (client, &error));
   pop3_client_uidl_async (client, NULL, pigeon_test_store_result_cb, &result);
   uids =
       pop3_client_uidl_finish (client, pigeon_test_wait_for (&result), &error);
@@ -751,7 +722,7 @@ test_one_command_at_a_time (void)
   pigeon_fault_server_send (server, "+OK\r\n");
   client = start_and_client (server, POP3_SECURITY_NONE);
 
-  g_assert_true (connect_client (client, &error));
+  g_assert_true (pop3_test_connect (client, &error));
   pop3_client_simple_async (client, "NOOP", NULL, pigeon_test_store_result_cb,
                             &first);
   pop3_client_simple_async (client, "NOOP", NULL, pigeon_test_store_result_cb,
@@ -827,9 +798,9 @@ test_trace_redacts_secrets (void)
 
   trace = g_string_new (NULL);
   g_log_set_debug_enabled (TRUE);
-  g_assert_true (connect_client (client, &error));
-  g_assert_false (
-      login_client (client, POP3_AUTH_USER, "hunter2-secret", &error));
+  g_assert_true (pop3_test_connect (client, &error));
+  g_assert_false (pop3_test_login (client, POP3_AUTH_USER, "alice",
+                                   "hunter2-secret", NULL, &error));
   g_log_set_debug_enabled (FALSE);
 
   /* DESIGN.md invariant 6: the protocol log shows the exchange, never the
