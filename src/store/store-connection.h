@@ -1,0 +1,48 @@
+/* store-connection.h
+ *
+ * Copyright The Pigeon authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+#include <sqlite3.h>
+
+G_BEGIN_DECLS
+
+/* One SQLite connection and its prepared statements. A connection belongs
+ * to the thread that opened it (DESIGN.md "Threads") and is never handed
+ * to another; nothing here locks. */
+typedef struct _StoreConnection StoreConnection;
+
+StoreConnection *
+_store_connection_open (const char *path, gboolean read_only, GError **error);
+void     _store_connection_free (StoreConnection *conn);
+sqlite3 *_store_connection_get_db (StoreConnection *conn);
+
+sqlite3_stmt *_store_connection_prepare (StoreConnection *conn,
+                                         const char      *sql,
+                                         GError         **error);
+sqlite3_stmt *_store_connection_prepare_once (StoreConnection *conn,
+                                              const char      *sql,
+                                              GError         **error);
+gboolean
+_store_connection_exec (StoreConnection *conn, const char *sql, GError **error);
+gboolean _store_connection_step_done (StoreConnection *conn,
+                                      sqlite3_stmt    *stmt,
+                                      GError         **error);
+
+gboolean _store_connection_begin (StoreConnection *conn,
+                                  gboolean         durable,
+                                  GError         **error);
+gboolean _store_connection_commit (StoreConnection *conn, GError **error);
+void     _store_connection_rollback (StoreConnection *conn);
+
+void
+_store_connection_set_error (StoreConnection *conn, int rc, GError **error);
+
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (StoreConnection, _store_connection_free)
+
+G_END_DECLS

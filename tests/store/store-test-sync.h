@@ -1,0 +1,64 @@
+/* store-test-sync.h
+ *
+ * Copyright The Pigeon authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include "store-database.h"
+#include "store-folders.h"
+#include "store-messages.h"
+
+G_BEGIN_DECLS
+
+/* Blocking forms of the store's async calls, for tests and benchmarks:
+ * each runs the thread-default main context until its operation ends. */
+StoreDatabase *store_test_open (const char *path, GError **error);
+GArray        *store_test_insert (StoreDatabase *db,
+                                  gint64         folder_id,
+                                  gint64         account_id,
+                                  GPtrArray     *messages,
+                                  GError       **error);
+gboolean       store_test_set_flags (StoreDatabase *db,
+                                     GArray        *ids,
+                                     StoreFlags     mask,
+                                     StoreFlags     values,
+                                     GError       **error);
+gboolean       store_test_move (StoreDatabase *db,
+                                GArray        *ids,
+                                gint64         folder_id,
+                                GError       **error);
+gboolean store_test_trash (StoreDatabase *db, GArray *ids, GError **error);
+gboolean store_test_delete (StoreDatabase *db, GArray *ids, GError **error);
+gboolean store_test_empty_trash (StoreDatabase *db, GError **error);
+gint64
+store_test_create_folder (StoreDatabase *db, const char *name, GError **error);
+gboolean store_test_rename_folder (StoreDatabase *db,
+                                   gint64         folder_id,
+                                   const char    *name,
+                                   GError       **error);
+gboolean
+store_test_delete_folder (StoreDatabase *db, gint64 folder_id, GError **error);
+gint64
+store_test_add_account (StoreDatabase *db, const char *name, GError **error);
+gboolean   store_test_remove_account (StoreDatabase *db,
+                                      gint64         account_id,
+                                      gboolean       keep_mail,
+                                      GError       **error);
+GPtrArray *store_test_search (StoreDatabase *db,
+                              const char    *query,
+                              guint          limit,
+                              GError       **error);
+
+/* A message with the given fields and raw bytes that say the same. */
+StoreNewMessage *store_test_message (gint64      date,
+                                     const char *from_name,
+                                     const char *subject,
+                                     const char *body);
+GArray          *store_test_ids (guint n, const gint64 *values);
+gint64           store_test_sql_int (const char *path, const char *sql);
+gint64 store_test_folder_id (StoreDatabase *db, const char *full_name);
+
+G_END_DECLS

@@ -1,0 +1,382 @@
+/* test-store-database.c
+ *
+ * Copyright The Pigeon authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+
+#include "pigeon-test-async.h"
+#include "store-database-private.h"
+#include "store-error.h"
+#include "store-test-sync.h"
+
+typedef struct
+{
+  char *dir;
+  char *path;
+} Fixture;
+
+static void
+fixture_set_up (Fixture *fixture, gconstpointer user_data)
+{
+  GError *error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("pigeon-store-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->path = g_build_filename (fixture->dir, "pigeon.db", NULL);
+}
+
+static void
+remove_tree (const char *path)
+{
+  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
+  const char      *name;
+
+  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
+    {
+      g_autofree char *child = g_build_filename (path, name, NULL);
+
+      if (g_file_test (child, G_FILE_TEST_IS_DIR))
+        remove_tree (child);
+      else
+        g_unlink (child);
+    }
+  g_rmdir (path);
+}
+
+static void
+fixture_tear_down (Fixture *fixture, gconstpointer user_data)
+{
+  remove_tree (fixture->dir);
+  g_free (fixture->path);
+  g_free (fixture->dir);
+}
+
+static char *
+file_checksum (const char *path)
+{
+  g_autofree char *contents = NULL;
+  gsize            length = 0;
+  GError          *error = NULL;
+
+  g_file_get_contents (path, &contents, &length, &error);
+  g_assert_no_error (error);
+  return g_compute_checksum_for_data (G_CHECKSUM_SHA256, (guchar *) contents,
+                                      length);
+}
+
+static void
+test_open_creates_schema (Fixture *fixture, gconstpointer user_data)
+{
+  g_autoptr (StoreDatabase) db = NULL;
+  g_autoptr (GPtrArray)     folders = NULL;
+  g_autofree char          *nested =
+      g_build_filename (fixture->dir, "a", "b", "pigeon.db", NULL);
+  g_autoptr (StoreDatabase) nested_db = NULL;
+  GError                   *error = NULL;
+
+  db = store_test_open (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (store_database_get_schema_version (db), ==,
+                    store_database_get_latest_schema_version ());
+  g_assert_cmpuint (store_database_get_latest_schema_version (), >=, 1);
+  g_assert_cmpstr (store_database_get_path (db), ==, fixture->path);
+
+  g_assert_cmpint (store_test_sql_int (fixture->path, "PRAGMA user_version"),
+                   ==, store_database_get_latest_schema_version ());
+  /* WAL: readers never wait for the writer. */
+  g_assert_cmpint (store_test_sql_int (fixture->path,
+                                       "SELECT journal_mode = 'wal' "
+                                       "FROM pragma_journal_mode"),
+                   ==, 1);
+
+  folders = store_database_list_folders (db, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (folders->len, ==, 2);
+  g_assert_cmpstr (((StoreFolder *) folders->pdata[0])->name, ==, "Archive");
+  g_assert_cmpstr (((StoreFolder *) folders->pdata[1])->name, ==, "Trash");
+
+  /* The directory is made when missing. */
+  nested_db = store_test_open (nested, &error);
+  g_assert_no_error (error);
+  g_assert_true (g_file_test (nested, G_FILE_TEST_IS_REGULAR));
+}
+
+static void
+test_open_keeps_data (Fixture *fixture, gconstpointer user_data)
+{
+  g_autoptr (GPtrArray) batch =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) store_new_message_free);
+  g_autoptr (GArray) ids = NULL;
+  g_autoptr (GBytes) raw = NULL;
+  StoreDatabase     *db;
+  GError            *error = NULL;
+  gint64             archive;
+
+  db = store_test_open (fixture->path, &error);
+  g_assert_no_error (error);
+  archive = store_test_folder_id (db, "Archive");
+  g_ptr_array_add (
+      batch, store_test_message (1700000000, "Bob", "Kept", "still here"));
+  ids = store_test_insert (db, archive, 0, batch, &error);
+  g_assert_no_error (error);
+  g_object_unref (db);
+
+  db = store_test_open (fixture->path, &error);
+  g_assert_no_error (error);
+  raw = store_database_get_raw (db, g_array_index (ids, gint64, 0), &error);
+  g_assert_no_error (error);
+  g_assert_true (
+      g_bytes_equal (raw, ((StoreNewMessage *) batch->pdata[0])->raw));
+  g_object_unref (db);
+}
+
+static void
+test_open_refuses_newer_schema (Fixture *fixture, gconstpointer user_data)
+{
+  g_autoptr (StoreDatabase) db = NULL;
+  g_autofree char          *before = NULL;
+  g_autofree char          *after = NULL;
+  g_autofree char          *sql = NULL;
+  sqlite3                  *raw = NULL;
+  GError                   *error = NULL;
+
+  /* A store from a Pigeon of the future. */
+  g_assert_cmpint (sqlite3_open (fixture->path, &raw), ==, SQLITE_OK);
+  sql = g_strdup_printf ("CREATE TABLE future (x); PRAGMA user_version = %u",
+                         store_database_get_latest_schema_version () + 1);
+  g_assert_cmpint (sqlite3_exec (raw, sql, NULL, NULL, NULL), ==, SQLITE_OK);
+  sqlite3_close (raw);
+  before = file_checksum (fixture->path);
+
+  db = store_test_open (fixture->path, &error);
+  g_assert_error (error, STORE_ERROR, STORE_ERROR_NEWER_SCHEMA);
+  g_assert_null (db);
+  g_assert_nonnull (strstr (error->message, "newer Pigeon"));
+  g_clear_error (&error);
+
+  after = file_checksum (fixture->path);
+  g_assert_cmpstr (before, ==, after);
+}
+
+static void
+test_open_refuses_garbage (Fixture *fixture, gconstpointer user_data)
+{
+  g_autoptr (StoreDatabase) db = NULL;
+  g_autofree char          *before = NULL;
+  g_autofree char          *after = NULL;
+  g_autoptr (GString)       junk = g_string_new (NULL);
+  GError                   *error = NULL;
+
+  for (guint i = 0; i < 4096; i++)
+    g_string_append_c (junk, (char) (i * 7 + 3));
+  g_file_set_contents (fixture->path, junk->str, (gssize) junk->len, &error);
+  g_assert_no_error (error);
+  before = file_checksum (fixture->path);
+
+  db = store_test_open (fixture->path, &error);
+  g_assert_error (error, STORE_ERROR, STORE_ERROR_CORRUPT);
+  g_assert_null (db);
+  g_assert_nonnull (strstr (error->message, "left as it is"));
+  g_clear_error (&error);
+
+  after = file_checksum (fixture->path);
+  g_assert_cmpstr (before, ==, after);
+}
+
+/* A store whose pages were damaged after it was written: opening may
+ * succeed (the header is fine) but reading the damaged pages reports
+ * STORE_ERROR_CORRUPT, and nothing writes over the file. */
+static void
+test_damaged_pages_reported (Fixture *fixture, gconstpointer user_data)
+{
+  g_autoptr (GPtrArray) batch =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) store_new_message_free);
+  g_autoptr (StoreDatabase) reopened = NULL;
+  g_autoptr (GPtrArray)     rows = NULL;
+  g_autofree char          *contents = NULL;
+  g_autofree char          *before = NULL;
+  g_autofree char          *after = NULL;
+  StoreView                 view = { .kind = STORE_VIEW_FOLDER };
+  StoreDatabase            *db;
+  GError                   *error = NULL;
+  gsize                     length = 0;
+  guint64                   count;
+
+  db = store_test_open (fixture->path, &error);
+  g_assert_no_error (error);
+  view.folder_id = store_test_folder_id (db, "Archive");
+  for (guint i = 0; i < 400; i++)
+    {
+      g_autofree char *body = g_strnfill (500, (char) ('a' + i % 26));
+
+      g_ptr_array_add (
+          batch, store_test_message (1600000000 + i, "Carol", "Filler", body));
+    }
+  g_array_unref (store_test_insert (db, view.folder_id, 0, batch, &error));
+  g_assert_no_error (error);
+  g_object_unref (db);
+
+  /* Checkpointed into the main file on close; damage everything after
+   * the first page (the header and schema stay readable). */
+  g_file_get_contents (fixture->path, &contents, &length, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (length, >, 40960);
+  for (gsize i = 8192; i < length; i++)
+    contents[i] = (char) (0xA5 ^ (i & 0xff));
+  g_file_set_contents (fixture->path, contents, (gssize) length, &error);
+  g_assert_no_error (error);
+  before = file_checksum (fixture->path);
+
+  reopened = store_test_open (fixture->path, &error);
+  if (reopened != NULL)
+    {
+      count = store_database_count (reopened, &view, &error);
+      if (error == NULL)
+        rows = store_database_list (reopened, &view, 0, 500, &error);
+      g_assert_error (error, STORE_ERROR, STORE_ERROR_CORRUPT);
+      (void) count;
+    }
+  else
+    g_assert_error (error, STORE_ERROR, STORE_ERROR_CORRUPT);
+  g_clear_error (&error);
+  g_clear_object (&reopened);
+
+  after = file_checksum (fixture->path);
+  g_assert_cmpstr (before, ==, after);
+}
+
+static void
+test_second_writer_refused (Fixture *fixture, gconstpointer user_data)
+{
+  g_autoptr (StoreDatabase) first = NULL;
+  g_autoptr (StoreDatabase) second = NULL;
+  g_autoptr (StoreDatabase) third = NULL;
+  g_autofree char *pid = g_strdup_printf ("process %d", (int) getpid ());
+  GError          *error = NULL;
+
+  first = store_test_open (fixture->path, &error);
+  g_assert_no_error (error);
+
+  second = store_test_open (fixture->path, &error);
+  g_assert_error (error, STORE_ERROR, STORE_ERROR_LOCKED);
+  g_assert_null (second);
+  g_assert_nonnull (strstr (error->message, "another Pigeon"));
+  g_assert_nonnull (strstr (error->message, pid));
+  g_clear_error (&error);
+
+  /* The lock goes with the store that held it. */
+  g_clear_object (&first);
+  third = store_test_open (fixture->path, &error);
+  g_assert_no_error (error);
+}
+
+static void
+set_max_pages (StoreDatabase *db, guint pages)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  GError                  *error = NULL;
+
+  _store_database_set_max_page_count (db, pages, NULL,
+                                      pigeon_test_store_result_cb, &result);
+  g_assert_true (_store_database_set_max_page_count_finish (
+      db, pigeon_test_wait_for (&result), &error));
+  g_assert_no_error (error);
+}
+
+/* A full disk mid-batch: the batch goes as a whole, ledger rows and index
+ * entries included, and the store takes the next batch once there is
+ * room again. */
+static void
+test_full_disk_rolls_back (Fixture *fixture, gconstpointer user_data)
+{
+  g_autoptr (StoreDatabase) db = NULL;
+  g_autoptr (GPtrArray)     small =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) store_new_message_free);
+  g_autoptr (GPtrArray) big =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) store_new_message_free);
+  g_autoptr (GArray) ids = NULL;
+  StoreView          view = { .kind = STORE_VIEW_ALL_INBOXES };
+  GError            *error = NULL;
+  gint64             account;
+  gint64             pages;
+
+  db = store_test_open (fixture->path, &error);
+  g_assert_no_error (error);
+  account = store_test_add_account (db, "work", &error);
+  g_assert_no_error (error);
+
+  g_ptr_array_add (small,
+                   store_test_message (1700000000, "Dan", "First", "fits"));
+  ((StoreNewMessage *) small->pdata[0])->uidl = g_strdup ("uidl-0");
+  g_array_unref (store_test_insert (db, store_test_folder_id (db, "work/Inbox"),
+                                    account, small, &error));
+  g_assert_no_error (error);
+
+  for (guint i = 0; i < 50; i++)
+    {
+      g_autofree char *body = g_strnfill (20000, (char) ('a' + i % 26));
+      StoreNewMessage *message =
+          store_test_message (1700000100 + i, "Eve", "Big", body);
+
+      message->uidl = g_strdup_printf ("uidl-%u", i + 1);
+      g_ptr_array_add (big, message);
+    }
+
+  pages = store_test_sql_int (fixture->path, "PRAGMA page_count");
+  set_max_pages (db, (guint) pages + 20);
+  ids = store_test_insert (db, store_test_folder_id (db, "work/Inbox"), account,
+                           big, &error);
+  g_assert_error (error, STORE_ERROR, STORE_ERROR_FULL);
+  g_assert_null (ids);
+  g_assert_nonnull (strstr (error->message, "disk is full"));
+  g_clear_error (&error);
+
+  g_assert_cmpuint (store_database_count (db, &view, &error), ==, 1);
+  g_assert_cmpint (
+      store_test_sql_int (fixture->path, "SELECT count(*) FROM uidl_ledger"),
+      ==, 1);
+  g_assert_cmpint (
+      store_test_sql_int (fixture->path, "SELECT count(*) FROM message_bodies"),
+      ==, 1);
+  g_assert_cmpint (store_test_sql_int (fixture->path,
+                                       "SELECT count(*) FROM attachments "
+                                       "UNION ALL SELECT 0 LIMIT 1"),
+                   ==, 0);
+
+  set_max_pages (db, 1000000);
+  ids = store_test_insert (db, store_test_folder_id (db, "work/Inbox"), account,
+                           big, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ids->len, ==, 50);
+  g_assert_cmpuint (store_database_count (db, &view, &error), ==, 51);
+  g_assert_cmpint (
+      store_test_sql_int (fixture->path, "SELECT count(*) FROM uidl_ledger"),
+      ==, 51);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func)                                                        \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("/store/database/open/creates-schema", test_open_creates_schema);
+  ADD ("/store/database/open/keeps-data", test_open_keeps_data);
+  ADD ("/store/database/open/refuses-newer-schema",
+       test_open_refuses_newer_schema);
+  ADD ("/store/database/open/refuses-garbage", test_open_refuses_garbage);
+  ADD ("/store/database/damaged-pages-reported", test_damaged_pages_reported);
+  ADD ("/store/database/second-writer-refused", test_second_writer_refused);
+  ADD ("/store/database/full-disk-rolls-back", test_full_disk_rolls_back);
+
+#undef ADD
+
+  return g_test_run ();
+}
