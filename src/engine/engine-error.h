@@ -1,0 +1,32 @@
+/* engine-error.h
+ *
+ * Copyright The Pigeon authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+#define ENGINE_ERROR (engine_error_quark ())
+
+/**
+ * EngineError:
+ * @ENGINE_ERROR_NOT_MAIL: a path given for import is not an mbox file, a
+ *   Maildir or an .eml file (or a directory of them), or a file read as
+ *   mbox does not start with a "From " line.
+ *
+ * Error codes in the #ENGINE_ERROR domain. I/O failures keep their
+ * #G_IO_ERROR codes; cancellation is always %G_IO_ERROR_CANCELLED.
+ */
+typedef enum
+{
+  ENGINE_ERROR_NOT_MAIL,
+} EngineError;
+
+GQuark engine_error_quark (void);
+
+G_END_DECLS

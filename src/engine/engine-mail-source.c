@@ -1,0 +1,175 @@
+/* engine-mail-source.c
+ *
+ * Copyright The Pigeon authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "engine-mail-source.h"
+
+#include <errno.h>
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "engine-error.h"
+#include "engine-maildir.h"
+
+/* How much of a file is looked at to tell mail from binary data. */
+#define SNIFF_LEN 4096
+
+static void
+set_errno_error (GError **error, int err, const char *what, const char *path)
+{
+  g_set_error (error, G_IO_ERROR, g_io_error_from_errno (err),
+               "Cannot %s “%s”: %s", what, path, g_strerror (err));
+}
+
+static gboolean
+is_eml_name (const char *name)
+{
+  gsize len = strlen (name);
+
+  return name[0] != '.' && len > 4 &&
+         g_ascii_strcasecmp (name + len - 4, ".eml") == 0;
+}
+
+/* Sets @out_found when @dir holds at least one regular *.eml file. */
+static gboolean
+dir_has_eml (const char *dir, gboolean *out_found, GError **error)
+{
+  g_autoptr (GDir)   d = NULL;
+  g_autoptr (GError) local_error = NULL;
+  const char        *name;
+
+  *out_found = FALSE;
+  d = g_dir_open (dir, 0, &local_error);
+  if (d == NULL)
+    {
+      g_set_error (error, G_IO_ERROR,
+                   g_io_error_from_file_error (local_error->code), "%s",
+                   local_error->message);
+      return FALSE;
+    }
+
+  while ((name = g_dir_read_name (d)) != NULL)
+    {
+      g_autofree char *child = NULL;
+
+      if (!is_eml_name (name))
+        continue;
+      child = g_build_filename (dir, name, NULL);
+      if (g_file_test (child, G_FILE_TEST_IS_REGULAR))
+        {
+          *out_found = TRUE;
+          break;
+        }
+    }
+  return TRUE;
+}
+
+/**
+ * engine_mail_source_detect:
+ * @path: what the user chose to import
+ * @out_kind: (out): what it holds
+ * @error: return location for a #GError
+ *
+ * Decides how to import @path: a directory with cur/ or new/ is a
+ * Maildir; another directory holding regular `*.eml` files (any case) is
+ * an %ENGINE_MAIL_SOURCE_EML_DIR; a file that starts with "From " is an
+ * mbox file, and so is an empty file (an empty mail folder, as
+ * Thunderbird keeps them); any other regular file is one message, unless
+ * its first 4 KiB hold a NUL byte, which mail does not have but
+ * documents, images and archives do.
+ *
+ * Does small blocking file I/O.
+ *
+ * Returns: %TRUE with @out_kind set; %FALSE with %ENGINE_ERROR_NOT_MAIL
+ *   (naming @path) when it is none of these, or a #G_IO_ERROR
+ *   (%G_IO_ERROR_NOT_FOUND for a missing path) when it cannot be read
+ */
+gboolean
+engine_mail_source_detect (const char           *path,
+                           EngineMailSourceKind *out_kind,
+                           GError              **error)
+{
+  GStatBuf st;
+  FILE    *file;
+  char     head[SNIFF_LEN];
+  gsize    n;
+  int      err;
+
+  g_return_val_if_fail (path != NULL, FALSE);
+  g_return_val_if_fail (out_kind != NULL, FALSE);
+  g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  if (g_stat (path, &st) != 0)
+    {
+      set_errno_error (error, errno, "read", path);
+      return FALSE;
+    }
+
+  if (S_ISDIR (st.st_mode))
+    {
+      gboolean has_eml;
+
+      if (engine_maildir_is_maildir (path))
+        {
+          *out_kind = ENGINE_MAIL_SOURCE_MAILDIR;
+          return TRUE;
+        }
+      if (!dir_has_eml (path, &has_eml, error))
+        return FALSE;
+      if (has_eml)
+        {
+          *out_kind = ENGINE_MAIL_SOURCE_EML_DIR;
+          return TRUE;
+        }
+      g_set_error (error, ENGINE_ERROR, ENGINE_ERROR_NOT_MAIL,
+                   "“%s” is not a Maildir (it has no cur/ or new/) and holds "
+                   "no .eml files",
+                   path);
+      return FALSE;
+    }
+
+  if (!S_ISREG (st.st_mode))
+    {
+      g_set_error (error, ENGINE_ERROR, ENGINE_ERROR_NOT_MAIL,
+                   "“%s” is not an mbox file, Maildir or .eml file", path);
+      return FALSE;
+    }
+
+  file = g_fopen (path, "rb");
+  if (file == NULL)
+    {
+      set_errno_error (error, errno, "open", path);
+      return FALSE;
+    }
+  n = fread (head, 1, sizeof head, file);
+  err = ferror (file) ? errno : 0;
+  fclose (file);
+  if (err != 0)
+    {
+      set_errno_error (error, err, "read", path);
+      return FALSE;
+    }
+
+  if (n == 0 || (n >= 5 && memcmp (head, "From ", 5) == 0))
+    {
+      *out_kind = ENGINE_MAIL_SOURCE_MBOX;
+      return TRUE;
+    }
+  if (memchr (head, '\0', n) != NULL)
+    {
+      g_set_error (error, ENGINE_ERROR, ENGINE_ERROR_NOT_MAIL,
+                   "“%s” is not an mbox file, Maildir or .eml file: it holds "
+                   "binary data",
+                   path);
+      return FALSE;
+    }
+  *out_kind = ENGINE_MAIL_SOURCE_EML;
+  return TRUE;
+}

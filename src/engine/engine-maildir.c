@@ -1,0 +1,217 @@
+/* engine-maildir.c
+ *
+ * Copyright The Pigeon authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "engine-maildir.h"
+
+#include <string.h>
+
+static gboolean
+is_dir (const char *dir, const char *sub)
+{
+  g_autofree char *path = g_build_filename (dir, sub, NULL);
+
+  return g_file_test (path, G_FILE_TEST_IS_DIR);
+}
+
+/**
+ * engine_maildir_is_maildir:
+ * @dir: a path
+ *
+ * Tells whether @dir looks like a Maildir: it has a cur/ or a new/
+ * subdirectory (tmp/ alone is not enough, and nothing in it is read).
+ *
+ * Returns: %TRUE for a Maildir
+ */
+gboolean
+engine_maildir_is_maildir (const char *dir)
+{
+  g_return_val_if_fail (dir != NULL, FALSE);
+
+  return is_dir (dir, "cur") || is_dir (dir, "new");
+}
+
+/**
+ * engine_maildir_parse_flags:
+ * @file_name: a Maildir message file name
+ *
+ * Reads the flags of the info suffix after the last ':' ("NAME:2,FS").
+ * Letters other than S, F, R, T and D (P for passed, lower-case
+ * keywords) are ignored, as is everything before the ':', such as
+ * Dovecot's ",S=1234,W=1260" size fields. A name without a ":2," info
+ * has no flags.
+ *
+ * Returns: the flags
+ */
+EngineMaildirFlags
+engine_maildir_parse_flags (const char *file_name)
+{
+  EngineMaildirFlags flags = 0;
+  const char        *info;
+
+  g_return_val_if_fail (file_name != NULL, 0);
+
+  info = strrchr (file_name, ':');
+  if (info == NULL || strncmp (info, ":2,", 3) != 0)
+    return 0;
+
+  for (const char *p = info + 3; *p != '\0'; p++)
+    {
+      switch (*p)
+        {
+        case 'S':
+          flags |= ENGINE_MAILDIR_FLAG_SEEN;
+          break;
+        case 'F':
+          flags |= ENGINE_MAILDIR_FLAG_FLAGGED;
+          break;
+        case 'R':
+          flags |= ENGINE_MAILDIR_FLAG_REPLIED;
+          break;
+        case 'T':
+          flags |= ENGINE_MAILDIR_FLAG_TRASHED;
+          break;
+        case 'D':
+          flags |= ENGINE_MAILDIR_FLAG_DRAFT;
+          break;
+        default:
+          break;
+        }
+    }
+  return flags;
+}
+
+/**
+ * engine_maildir_entry_free:
+ * @entry: (nullable): an entry
+ *
+ * Frees @entry and its path.
+ */
+void
+engine_maildir_entry_free (EngineMaildirEntry *entry)
+{
+  if (entry == NULL)
+    return;
+  g_free (entry->path);
+  g_free (entry);
+}
+
+/* Adds the regular, non-dot files of DIR/@sub to @entries. A missing
+ * @sub is not an error (a Maildir may lack new/ or cur/). */
+static gboolean
+list_sub (GPtrArray    *entries,
+          const char   *dir,
+          const char   *sub,
+          GCancellable *cancellable,
+          GError      **error)
+{
+  g_autofree char            *path = g_build_filename (dir, sub, NULL);
+  g_autoptr (GFile)           file = g_file_new_for_path (path);
+  g_autoptr (GFileEnumerator) children = NULL;
+  g_autoptr (GError)          local_error = NULL;
+  gboolean                    is_new = g_str_equal (sub, "new");
+
+  children = g_file_enumerate_children (
+      file,
+      G_FILE_ATTRIBUTE_STANDARD_NAME "," G_FILE_ATTRIBUTE_STANDARD_TYPE
+                                     "," G_FILE_ATTRIBUTE_TIME_MODIFIED,
+      G_FILE_QUERY_INFO_NONE, cancellable, &local_error);
+  if (children == NULL)
+    {
+      if (g_error_matches (local_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        return TRUE;
+      g_propagate_error (error, g_steal_pointer (&local_error));
+      return FALSE;
+    }
+
+  for (;;)
+    {
+      GFileInfo          *info; /* borrowed from the enumerator */
+      const char         *name;
+      EngineMaildirEntry *entry;
+
+      if (!g_file_enumerator_iterate (children, &info, NULL, cancellable,
+                                      error))
+        return FALSE;
+      if (info == NULL)
+        break;
+
+      name = g_file_info_get_name (info);
+      /* Dotfiles are editor and tool leftovers, not messages. */
+      if (name[0] == '.' ||
+          g_file_info_get_file_type (info) != G_FILE_TYPE_REGULAR)
+        continue;
+
+      entry = g_new0 (EngineMaildirEntry, 1);
+      entry->path = g_build_filename (path, name, NULL);
+      entry->flags = engine_maildir_parse_flags (name);
+      /* Whatever the name says, new/ holds mail nobody has seen. */
+      if (is_new)
+        entry->flags &= ~ENGINE_MAILDIR_FLAG_SEEN;
+      entry->mtime = (gint64) g_file_info_get_attribute_uint64 (
+          info, G_FILE_ATTRIBUTE_TIME_MODIFIED);
+      g_ptr_array_add (entries, entry);
+    }
+  return TRUE;
+}
+
+static int
+compare_entries (gconstpointer a, gconstpointer b)
+{
+  const EngineMaildirEntry *ea = *(EngineMaildirEntry *const *) a;
+  const EngineMaildirEntry *eb = *(EngineMaildirEntry *const *) b;
+  const char               *na = strrchr (ea->path, G_DIR_SEPARATOR);
+  const char               *nb = strrchr (eb->path, G_DIR_SEPARATOR);
+  int                       c = strcmp (na, nb);
+
+  return c != 0 ? c : strcmp (ea->path, eb->path);
+}
+
+/**
+ * engine_maildir_list:
+ * @dir: a Maildir
+ * @cancellable: (nullable): a #GCancellable
+ * @error: return location for a #GError
+ *
+ * Lists the messages in @dir's new/ and cur/ (not tmp/, where deliveries
+ * are still being written; not dotfiles, not subdirectories), sorted by
+ * file name (Maildir names start with the delivery time), then by path.
+ * Messages in new/ are never %ENGINE_MAILDIR_FLAG_SEEN; the others take
+ * their flags from engine_maildir_parse_flags().
+ *
+ * Blocking: call from a worker thread.
+ *
+ * Returns: (transfer full) (element-type EngineMaildirEntry): the
+ *   entries, with their free function set; or %NULL with
+ *   %G_IO_ERROR_NOT_FOUND when @dir has neither cur/ nor new/, another
+ *   #G_IO_ERROR when a directory cannot be read, %G_IO_ERROR_CANCELLED
+ */
+GPtrArray *
+engine_maildir_list (const char *dir, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (GPtrArray) entries = NULL;
+
+  g_return_val_if_fail (dir != NULL, NULL);
+  g_return_val_if_fail (error == NULL || *error == NULL, NULL);
+
+  if (!engine_maildir_is_maildir (dir))
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND,
+                   "“%s” is not a Maildir: it has neither cur/ nor new/", dir);
+      return NULL;
+    }
+
+  entries = g_ptr_array_new_with_free_func (
+      (GDestroyNotify) engine_maildir_entry_free);
+  if (!list_sub (entries, dir, "new", cancellable, error) ||
+      !list_sub (entries, dir, "cur", cancellable, error))
+    return NULL;
+
+  g_ptr_array_sort (entries, compare_entries);
+  return g_steal_pointer (&entries);
+}
