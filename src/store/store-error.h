@@ -17,12 +17,15 @@ G_BEGIN_DECLS
  * StoreError:
  * @STORE_ERROR_MISSING_FEATURE: the SQLite library lacks something Pigeon
  *   needs (FTS5, a minimum version).
+ * @STORE_ERROR_QUERY: a malformed search query; the message says what is
+ *   wrong and where, in plain English.
  *
  * Error codes in the #STORE_ERROR domain.
  */
 typedef enum
 {
   STORE_ERROR_MISSING_FEATURE,
+  STORE_ERROR_QUERY,
 } StoreError;
 
 GQuark store_error_quark (void);
