@@ -465,7 +465,7 @@ parse_date (const char *text, gint64 *time)
 /* The node for a filter token; NULL with @error unset when the filter
  * searches text that holds nothing to match. */
 static StoreQuery *
-filter_node (Parser *self, const Token *token, GError **error)
+filter_node (const Token *token, GError **error)
 {
   StoreQuery *query;
   gint64      time;
@@ -578,7 +578,7 @@ parse_primary (Parser *self, guint depth, GError **error)
       query = text_from (STORE_QUERY_FIELD_ANY, token.text, TRUE);
       break;
     case TOKEN_FILTER:
-      query = filter_node (self, &token, error);
+      query = filter_node (&token, error);
       break;
     case TOKEN_END:
     case TOKEN_RPAREN:
