@@ -18,12 +18,13 @@ G_BEGIN_DECLS
 typedef struct _StoreJob StoreJob;
 typedef void (*StoreJobFunc) (StoreConnection *conn, StoreJob *job);
 
-gpointer _store_job_get_data (StoreJob *job);
-void     _store_job_return_pointer (StoreJob      *job,
-                                    gpointer       result,
-                                    GDestroyNotify destroy);
-void     _store_job_return_int (StoreJob *job, gint64 result);
-void     _store_job_return_error (StoreJob *job, GError *error);
+gpointer      _store_job_get_data (StoreJob *job);
+GCancellable *_store_job_get_cancellable (StoreJob *job);
+void          _store_job_return_pointer (StoreJob      *job,
+                                         gpointer       result,
+                                         GDestroyNotify destroy);
+void          _store_job_return_int (StoreJob *job, gint64 result);
+void          _store_job_return_error (StoreJob *job, GError *error);
 
 /* Writes go to the one writer thread, in order (DESIGN.md "Threads"). */
 void

@@ -76,6 +76,12 @@ _store_job_get_data (StoreJob *job)
   return g_task_get_task_data (job->task);
 }
 
+GCancellable *
+_store_job_get_cancellable (StoreJob *job)
+{
+  return g_task_get_cancellable (job->task);
+}
+
 void
 _store_job_return_pointer (StoreJob      *job,
                            gpointer       result,

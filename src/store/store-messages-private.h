@@ -37,6 +37,8 @@ void _store_database_run_change (StoreDatabase      *self,
 StoreMessageRow *_store_message_row_from_statement (sqlite3_stmt *stmt,
                                                     int           first);
 const char      *_store_message_row_columns (void);
+/* How many columns _store_message_row_columns () names. */
+#define STORE_MESSAGE_ROW_N_COLUMNS 18
 
 gboolean _store_move_messages (StoreConnection *conn,
                                GArray          *ids,

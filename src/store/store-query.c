@@ -515,13 +515,8 @@ filter_node (const Token *token, GError **error)
                        "Unknown date \"%s\": use YYYY-MM-DD", token->text);
           return NULL;
         }
-      if (token->filter == FILTER_BEFORE)
-        query = query_new (STORE_QUERY_BEFORE);
-      else
-        {
-          query = query_new (STORE_QUERY_AFTER);
-          time += 24 * 60 * 60;
-        }
+      query = query_new (token->filter == FILTER_BEFORE ? STORE_QUERY_BEFORE
+                                                        : STORE_QUERY_AFTER);
       query->time = time;
       return query;
     default:

@@ -66,7 +66,8 @@ typedef enum
   STORE_QUERY_ACCOUNT,
   /* time = 00:00 UTC of the given day; matches date < time */
   STORE_QUERY_BEFORE,
-  /* time = 00:00 UTC of the day AFTER the given day; matches date >= time */
+  /* time = 00:00 UTC of the given day; matches date >= time (the day
+   * itself is included, as in Gmail) */
   STORE_QUERY_AFTER,
 } StoreQueryKind;
 

@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "pigeon-test-async.h"
+#include "store-search.h"
 
 StoreDatabase *
 store_test_open (const char *path, GError **error)
@@ -142,6 +143,20 @@ store_test_add_account (StoreDatabase *db, const char *name, GError **error)
                                     pigeon_test_store_result_cb, &result);
   return store_database_add_account_finish (db, pigeon_test_wait_for (&result),
                                             error);
+}
+
+GPtrArray *
+store_test_search (StoreDatabase *db,
+                   const char    *query,
+                   guint          limit,
+                   GError       **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  store_database_search_async (db, query, 0, limit, NULL,
+                               pigeon_test_store_result_cb, &result);
+  return store_database_search_finish (db, pigeon_test_wait_for (&result),
+                                       error);
 }
 
 StoreNewMessage *
