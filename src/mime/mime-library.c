@@ -10,6 +10,18 @@
 #include "mime-library.h"
 
 #include <gmime/gmime.h>
+#include <iconv.h>
+
+/* Converters held open for the whole process. glibc unloads a gconv
+ * module when its last converter closes, and GMime opens and closes one
+ * for nearly every header it decodes: without these, dlopen()/dlclose()
+ * took a third of the time of a summary. */
+static const char *const pinned_charsets[] = {
+  "ISO-8859-1", "ISO-8859-2", "ISO-8859-15", "WINDOWS-1252", "WINDOWS-1251",
+  "KOI8-R",     "SHIFT_JIS",  "EUC-JP",      "ISO-2022-JP",  "GB18030",
+  "BIG5",       "EUC-KR",     "UTF-16",
+};
+static iconv_t pinned[G_N_ELEMENTS (pinned_charsets)];
 
 /**
  * mime_library_init:
@@ -26,6 +38,8 @@ mime_library_init (void)
   if (g_once_init_enter (&initialised))
     {
       g_mime_init ();
+      for (gsize i = 0; i < G_N_ELEMENTS (pinned_charsets); i++)
+        pinned[i] = iconv_open ("UTF-8", pinned_charsets[i]);
       g_once_init_leave (&initialised, 1);
     }
 }
