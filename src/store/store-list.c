@@ -444,3 +444,90 @@ store_database_get_thread (StoreDatabase *self,
   sqlite3_bind_int64 (stmt, 1, thread_id);
   return collect_rows (conn, stmt, error);
 }
+
+static void
+read_raw_job (StoreConnection *conn, StoreJob *job)
+{
+  GArray               *ids = _store_job_get_data (job);
+  g_autoptr (GPtrArray) raws =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+  GError       *error = NULL;
+  sqlite3_stmt *stmt = _store_connection_prepare (
+      conn, "SELECT raw FROM message_bodies WHERE message_id = ?", &error);
+
+  if (stmt == NULL)
+    {
+      _store_job_return_error (job, error);
+      return;
+    }
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      gint64 id = g_array_index (ids, gint64, i);
+      int    rc;
+
+      sqlite3_bind_int64 (stmt, 1, id);
+      rc = sqlite3_step (stmt);
+      if (rc == SQLITE_ROW)
+        g_ptr_array_add (raws,
+                         g_bytes_new (sqlite3_column_blob (stmt, 0),
+                                      (gsize) sqlite3_column_bytes (stmt, 0)));
+      else if (rc == SQLITE_DONE)
+        g_set_error (&error, STORE_ERROR, STORE_ERROR_NOT_FOUND,
+                     "There is no message %" G_GINT64_FORMAT, id);
+      else
+        _store_connection_set_error (conn, rc, &error);
+      sqlite3_reset (stmt);
+
+      if (error != NULL)
+        {
+          _store_job_return_error (job, error);
+          return;
+        }
+    }
+
+  _store_job_return_pointer (job, g_steal_pointer (&raws),
+                             (GDestroyNotify) g_ptr_array_unref);
+}
+
+/**
+ * store_database_read_raw_async:
+ * @ids: (element-type gint64): the messages
+ *
+ * Reads the raw bytes of many messages on the reader thread, for an
+ * export: a large read never holds up the thread that called.
+ */
+void
+store_database_read_raw_async (StoreDatabase      *self,
+                               GArray             *ids,
+                               GCancellable       *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer            user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (STORE_IS_DATABASE (self));
+  g_return_if_fail (ids != NULL);
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, store_database_read_raw_async);
+  g_task_set_task_data (task, g_array_ref (ids),
+                        (GDestroyNotify) g_array_unref);
+  _store_database_run_read (self, task, read_raw_job);
+}
+
+/**
+ * store_database_read_raw_finish:
+ *
+ * Returns: (transfer full) (element-type GBytes): the bytes in the order
+ *   of the ids, or %NULL with %STORE_ERROR_NOT_FOUND or another error
+ */
+GPtrArray *
+store_database_read_raw_finish (StoreDatabase *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), NULL);
+
+  return g_task_propagate_pointer (G_TASK (result), error);
+}

@@ -111,8 +111,8 @@ typedef enum
   STORE_FILTER_FLAGGED = 1 << 1,
 } StoreFilter;
 
-/* What a message list shows. Date sorts newest first, the others A to Z
- * unless @ascending is flipped. */
+/* What a message list shows. Date sorts newest first, the others A to Z,
+ * unless @reversed. */
 typedef struct
 {
   StoreViewKind kind;
@@ -195,6 +195,14 @@ store_database_get_message (StoreDatabase *self, gint64 id, GError **error);
 GBytes *store_database_get_raw (StoreDatabase *self, gint64 id, GError **error);
 GPtrArray *
 store_database_get_attachments (StoreDatabase *self, gint64 id, GError **error);
+void       store_database_read_raw_async (StoreDatabase      *self,
+                                          GArray             *ids,
+                                          GCancellable       *cancellable,
+                                          GAsyncReadyCallback callback,
+                                          gpointer            user_data);
+GPtrArray *store_database_read_raw_finish (StoreDatabase *self,
+                                           GAsyncResult  *result,
+                                           GError       **error);
 GPtrArray *store_database_get_thread (StoreDatabase *self,
                                       gint64         thread_id,
                                       GError       **error);

@@ -10,6 +10,7 @@
 #include <glib/gstdio.h>
 
 #include "pigeon-test-async.h"
+#include "pigeon-test-files.h"
 #include "store-database-private.h"
 #include "store-error.h"
 #include "store-test-sync.h"
@@ -31,27 +32,9 @@ fixture_set_up (Fixture *fixture, gconstpointer user_data)
 }
 
 static void
-remove_tree (const char *path)
-{
-  g_autoptr (GDir) dir = g_dir_open (path, 0, NULL);
-  const char      *name;
-
-  while (dir != NULL && (name = g_dir_read_name (dir)) != NULL)
-    {
-      g_autofree char *child = g_build_filename (path, name, NULL);
-
-      if (g_file_test (child, G_FILE_TEST_IS_DIR))
-        remove_tree (child);
-      else
-        g_unlink (child);
-    }
-  g_rmdir (path);
-}
-
-static void
 fixture_tear_down (Fixture *fixture, gconstpointer user_data)
 {
-  remove_tree (fixture->dir);
+  pigeon_test_remove_tree (fixture->dir);
   g_free (fixture->path);
   g_free (fixture->dir);
 }

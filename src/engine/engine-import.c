@@ -1,0 +1,416 @@
+/* engine-import.c
+ *
+ * Copyright The Pigeon authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "engine-import.h"
+
+#include <glib/gstdio.h>
+
+#include "engine-mail-source.h"
+#include "engine-maildir.h"
+#include "engine-mbox.h"
+#include "engine-message.h"
+#include "store-messages.h"
+
+/* A batch is one store transaction: big enough that commits are not the
+ * cost, small enough that memory stays bounded by it, not by the file. */
+#define BATCH_MESSAGES 500
+#define BATCH_BYTES (32 * 1024 * 1024)
+
+/* The import is a pipeline of two stages that overlap: a pool thread
+ * reads and parses batch N+1 while the store's writer thread stores batch
+ * N. Only one parse runs at a time, so the source (an mbox reader, a file
+ * list) is used by one thread at a time. */
+typedef struct
+{
+  StoreDatabase     *db;
+  gint64             folder_id;
+  char              *path;
+  EngineProgressFunc progress;
+  gpointer           progress_data;
+
+  /* the source, opened by the first parse */
+  gboolean             opened;
+  EngineMailSourceKind kind;
+  EngineMboxReader    *mbox;
+  GPtrArray           *files; /* of EngineMaildirEntry */
+  guint                next_file;
+  gboolean             source_done;
+
+  GPtrArray *ready; /* parsed, waiting for the store */
+  gboolean   parsing;
+  gboolean   storing;
+  GError    *error;
+  guint64    imported;
+} ImportData;
+
+static void
+import_data_free (ImportData *data)
+{
+  g_clear_object (&data->db);
+  g_free (data->path);
+  g_clear_pointer (&data->mbox, engine_mbox_reader_free);
+  g_clear_pointer (&data->files, g_ptr_array_unref);
+  g_clear_pointer (&data->ready, g_ptr_array_unref);
+  g_clear_error (&data->error);
+  g_free (data);
+}
+
+static gint
+compare_entries (gconstpointer a, gconstpointer b)
+{
+  const EngineMaildirEntry *x = *(EngineMaildirEntry *const *) a;
+  const EngineMaildirEntry *y = *(EngineMaildirEntry *const *) b;
+
+  return g_strcmp0 (x->path, y->path);
+}
+
+/* The .eml files of a directory, by name. */
+static GPtrArray *
+list_eml_files (const char *dir, GError **error)
+{
+  g_autoptr (GDir)      handle = g_dir_open (dir, 0, error);
+  g_autoptr (GPtrArray) files = NULL;
+  const char           *name;
+
+  if (handle == NULL)
+    return NULL;
+
+  files = g_ptr_array_new_with_free_func (
+      (GDestroyNotify) engine_maildir_entry_free);
+  while ((name = g_dir_read_name (handle)) != NULL)
+    {
+      EngineMaildirEntry *entry;
+
+      if (!g_str_has_suffix (name, ".eml") || name[0] == '.')
+        continue;
+
+      entry = g_new0 (EngineMaildirEntry, 1);
+      entry->path = g_build_filename (dir, name, NULL);
+      g_ptr_array_add (files, entry);
+    }
+
+  g_ptr_array_sort (files, compare_entries);
+  return g_steal_pointer (&files);
+}
+
+static gboolean
+open_source (ImportData *data, GCancellable *cancellable, GError **error)
+{
+  if (!engine_mail_source_detect (data->path, &data->kind, error))
+    return FALSE;
+
+  switch (data->kind)
+    {
+    case ENGINE_MAIL_SOURCE_MBOX:
+      {
+        g_autoptr (GFile)            file = g_file_new_for_path (data->path);
+        g_autoptr (GFileInputStream) stream =
+            g_file_read (file, cancellable, error);
+
+        if (stream == NULL)
+          return FALSE;
+        data->mbox = engine_mbox_reader_new (G_INPUT_STREAM (stream));
+        return TRUE;
+      }
+
+    case ENGINE_MAIL_SOURCE_MAILDIR:
+      data->files = engine_maildir_list (data->path, cancellable, error);
+      return data->files != NULL;
+
+    case ENGINE_MAIL_SOURCE_EML_DIR:
+      data->files = list_eml_files (data->path, error);
+      return data->files != NULL;
+
+    case ENGINE_MAIL_SOURCE_EML:
+    default:
+      {
+        EngineMaildirEntry *entry = g_new0 (EngineMaildirEntry, 1);
+
+        entry->path = g_strdup (data->path);
+        entry->flags = ENGINE_MAILDIR_FLAG_SEEN;
+        data->files = g_ptr_array_new_with_free_func (
+            (GDestroyNotify) engine_maildir_entry_free);
+        g_ptr_array_add (data->files, entry);
+        return TRUE;
+      }
+    }
+}
+
+static StoreNewMessage *
+read_next_file (ImportData *data, GCancellable *cancellable, GError **error)
+{
+  EngineMaildirEntry     *entry;
+  g_autoptr (GMappedFile) mapped = NULL;
+  g_autoptr (GBytes)      raw = NULL;
+  StoreNewMessage        *message;
+  gint64                  received;
+
+  if (data->next_file >= data->files->len)
+    return NULL;
+
+  entry = data->files->pdata[data->next_file++];
+  mapped = g_mapped_file_new (entry->path, FALSE, error);
+  if (mapped == NULL)
+    return NULL;
+
+  /* Copied out of the mapping: the bytes must outlive the file. */
+  raw = g_bytes_new (g_mapped_file_get_contents (mapped),
+                     g_mapped_file_get_length (mapped));
+  received =
+      entry->mtime > 0 ? entry->mtime : g_get_real_time () / G_USEC_PER_SEC;
+  message = engine_message_new (raw, received);
+
+  if (data->kind == ENGINE_MAIL_SOURCE_MAILDIR)
+    {
+      message->is_read = (entry->flags & ENGINE_MAILDIR_FLAG_SEEN) != 0;
+      message->is_flagged = (entry->flags & ENGINE_MAILDIR_FLAG_FLAGGED) != 0;
+    }
+  else
+    /* A saved .eml is mail the user has seen. */
+    message->is_read = TRUE;
+
+  return message;
+}
+
+static StoreNewMessage *
+read_next (ImportData *data, GCancellable *cancellable, GError **error)
+{
+  g_autoptr (GBytes) raw = NULL;
+  StoreNewMessage   *message;
+  gint64             envelope_time = 0;
+
+  if (data->mbox == NULL)
+    return read_next_file (data, cancellable, error);
+
+  raw =
+      engine_mbox_reader_next (data->mbox, &envelope_time, cancellable, error);
+  if (raw == NULL)
+    return NULL;
+
+  message = engine_message_new (raw, envelope_time > 0
+                                         ? envelope_time
+                                         : g_get_real_time () / G_USEC_PER_SEC);
+  engine_message_read_status_headers (message);
+  return message;
+}
+
+static void
+parse_batch_thread (GTask        *task,
+                    gpointer      source_object,
+                    gpointer      task_data,
+                    GCancellable *cancellable)
+{
+  ImportData           *data = task_data;
+  g_autoptr (GPtrArray) batch =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) store_new_message_free);
+  gsize   bytes = 0;
+  GError *error = NULL;
+
+  if (!data->opened)
+    {
+      data->opened = TRUE;
+      if (!open_source (data, cancellable, &error))
+        {
+          g_task_return_error (task, error);
+          return;
+        }
+    }
+
+  while (batch->len < BATCH_MESSAGES && bytes < BATCH_BYTES)
+    {
+      StoreNewMessage *message;
+
+      if (g_task_return_error_if_cancelled (task))
+        return;
+
+      message = read_next (data, cancellable, &error);
+      if (message == NULL)
+        {
+          if (error != NULL)
+            {
+              g_task_return_error (task, error);
+              return;
+            }
+          data->source_done = TRUE;
+          break;
+        }
+
+      bytes += g_bytes_get_size (message->raw);
+      g_ptr_array_add (batch, message);
+    }
+
+  g_task_return_pointer (task, g_steal_pointer (&batch),
+                         (GDestroyNotify) g_ptr_array_unref);
+}
+
+static void advance (GTask *task);
+
+static void
+parse_batch_cb (GObject      *source_object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  ImportData       *data = g_task_get_task_data (task);
+  GError           *error = NULL;
+
+  data->parsing = FALSE;
+  data->ready = g_task_propagate_pointer (G_TASK (result), &error);
+  if (data->ready == NULL && data->error == NULL)
+    data->error = error;
+  else if (error != NULL)
+    g_error_free (error);
+
+  advance (g_steal_pointer (&task));
+}
+
+static void
+store_batch_cb (GObject      *source_object,
+                GAsyncResult *result,
+                gpointer      user_data)
+{
+  g_autoptr (GTask)  task = user_data;
+  ImportData        *data = g_task_get_task_data (task);
+  g_autoptr (GArray) ids = NULL;
+  GError            *error = NULL;
+
+  data->storing = FALSE;
+  ids = store_database_insert_finish (data->db, result, &error);
+  if (ids == NULL)
+    {
+      if (data->error == NULL)
+        data->error = error;
+      else
+        g_error_free (error);
+    }
+  else
+    {
+      data->imported += ids->len;
+      if (data->progress != NULL)
+        data->progress (data->imported, data->progress_data);
+    }
+
+  advance (g_steal_pointer (&task));
+}
+
+/* Moves the pipeline on after either stage finished: stores a parsed
+ * batch when the store is free, starts the next parse when none runs,
+ * and ends the import when both are idle and there is nothing left (or
+ * an error stopped it; what was stored stays stored). */
+static void
+advance (GTask *task)
+{
+  ImportData   *data = g_task_get_task_data (task);
+  GCancellable *cancellable = g_task_get_cancellable (task);
+
+  if (data->error == NULL && !data->storing && data->ready != NULL)
+    {
+      g_autoptr (GPtrArray) batch = g_steal_pointer (&data->ready);
+
+      if (batch->len > 0)
+        {
+          data->storing = TRUE;
+          store_database_insert_async (data->db, data->folder_id, 0, batch,
+                                       FALSE, NULL, store_batch_cb,
+                                       g_object_ref (task));
+        }
+    }
+
+  if (data->error == NULL && !data->parsing && data->ready == NULL &&
+      !data->source_done)
+    {
+      GTask *parse =
+          g_task_new (NULL, cancellable, parse_batch_cb, g_object_ref (task));
+
+      data->parsing = TRUE;
+      g_task_set_task_data (parse, data, NULL);
+      g_task_run_in_thread (parse, parse_batch_thread);
+      g_object_unref (parse);
+    }
+
+  if (!data->parsing && !data->storing &&
+      (data->error != NULL || (data->source_done && data->ready == NULL)))
+    {
+      if (data->error != NULL)
+        g_task_return_error (task, g_steal_pointer (&data->error));
+      else
+        g_task_return_boolean (task, TRUE);
+    }
+
+  g_object_unref (task);
+}
+
+/**
+ * engine_import_async:
+ * @db: the store
+ * @path: an mbox file (mboxrd or mboxo, as Thunderbird's local folders
+ *   are), a Maildir, a directory of .eml files, or one .eml file
+ * @folder_id: the folder the messages go to
+ * @progress: (nullable): told the count of stored messages after each
+ *   batch
+ * @progress_data: data for @progress
+ * @cancellable: (nullable): stops the import after the batch in hand;
+ *   what was stored stays
+ * @callback: a #GAsyncReadyCallback
+ * @user_data: data for @callback
+ *
+ * Imports mail, byte for byte, with read and flagged states where the
+ * source keeps them (Maildir flags, mbox Status headers).
+ */
+void
+engine_import_async (StoreDatabase      *db,
+                     const char         *path,
+                     gint64              folder_id,
+                     EngineProgressFunc  progress,
+                     gpointer            progress_data,
+                     GCancellable       *cancellable,
+                     GAsyncReadyCallback callback,
+                     gpointer            user_data)
+{
+  GTask      *task;
+  ImportData *data;
+
+  g_return_if_fail (STORE_IS_DATABASE (db));
+  g_return_if_fail (path != NULL);
+
+  data = g_new0 (ImportData, 1);
+  data->db = g_object_ref (db);
+  data->path = g_strdup (path);
+  data->folder_id = folder_id;
+  data->progress = progress;
+  data->progress_data = progress_data;
+
+  task = g_task_new (NULL, cancellable, callback, user_data);
+  g_task_set_source_tag (task, engine_import_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) import_data_free);
+  advance (task);
+}
+
+/**
+ * engine_import_finish:
+ * @out_imported: (out) (optional): how many messages were stored, also
+ *   when the import failed part-way
+ *
+ * Returns: %TRUE, or %FALSE with %ENGINE_ERROR_NOT_MAIL (the path is not
+ *   mail), a #GIOError (unreadable file, cancelled) or a #StoreError
+ */
+gboolean
+engine_import_finish (GAsyncResult *result,
+                      guint64      *out_imported,
+                      GError      **error)
+{
+  ImportData *data;
+
+  g_return_val_if_fail (g_task_is_valid (result, NULL), FALSE);
+
+  data = g_task_get_task_data (G_TASK (result));
+  if (out_imported != NULL)
+    *out_imported = data->imported;
+  return g_task_propagate_boolean (G_TASK (result), error);
+}

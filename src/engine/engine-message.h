@@ -1,0 +1,19 @@
+/* engine-message.h
+ *
+ * Copyright The Pigeon authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+#include "store-messages.h"
+
+G_BEGIN_DECLS
+
+StoreNewMessage *engine_message_new (GBytes *raw, gint64 received);
+void             engine_message_read_status_headers (StoreNewMessage *message);
+
+G_END_DECLS
