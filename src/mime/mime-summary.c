@@ -54,6 +54,8 @@ typedef struct
 {
   GString   *body;
   GPtrArray *attachments;
+  gboolean   recovered; /* a multipart was parsed again: never twice, as
+                         * each try copies the text */
 } Walk;
 
 /* Options for every GMime parser. GMime's lenient RFC 2047 decoder takes
@@ -743,8 +745,9 @@ walk_recovered (Walk        *walk,
   g_autoptr (GMimeObject) part = NULL;
   const char             *declared;
 
-  if (boundary == NULL || depth >= MAX_DEPTH)
+  if (boundary == NULL || depth >= MAX_DEPTH || walk->recovered)
     return FALSE;
+  walk->recovered = TRUE;
   declared = type != NULL ? g_mime_content_type_get_parameter (type, "boundary")
                           : NULL;
   if (declared != NULL && strcmp (declared, boundary) == 0)
@@ -1002,6 +1005,7 @@ mime_summary_new (const guint8 *data, gsize length, gint64 received_time)
       g_ptr_array_new_with_free_func ((GDestroyNotify) mime_attachment_free);
   walk.body = g_string_new (NULL);
   walk.attachments = summary->attachments;
+  walk.recovered = FALSE;
 
   scan_headers ((const char *) data, length, &scan);
   fill_headers (summary, &scan, received_time);
