@@ -18,6 +18,11 @@
 /* Longest charset name worth looking up; anything longer is garbage. */
 #define MAX_CHARSET_LENGTH 64
 
+/* Longest encoded-word payload accepted. RFC 2047 allows 75 characters
+ * for the whole word; mailers exceed that, but a cap keeps a header of
+ * unterminated "=?x?Q?..." words from costing quadratic time. */
+#define MAX_PAYLOAD_LENGTH 1024
+
 /* Windows-1252 bytes 0x80-0x9F; the five undefined ones become U+FFFD. */
 static const gunichar windows_1252_high[32] = {
   0x20AC, 0xFFFD, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021,
@@ -295,7 +300,8 @@ parse_encoded_word (const char *p, EncodedWord *word)
 
   if (p[0] != '=' || p[1] != '?')
     return FALSE;
-  while (*q != '\0' && *q != '?' && !g_ascii_isspace (*q))
+  while (*q != '\0' && *q != '?' && !g_ascii_isspace (*q) &&
+         q - (p + 2) <= MAX_CHARSET_LENGTH)
     {
       if (*q == '*' && star == NULL)
         star = q;
@@ -315,7 +321,8 @@ parse_encoded_word (const char *p, EncodedWord *word)
   word->payload = q;
   while (*q != '\0' && !g_ascii_isspace (*q) && !(q[0] == '?' && q[1] == '='))
     {
-      if (word->encoding == 'B' && !is_base64_char (*q))
+      if ((word->encoding == 'B' && !is_base64_char (*q)) ||
+          q - word->payload >= MAX_PAYLOAD_LENGTH)
         return FALSE;
       q++;
     }

@@ -20,7 +20,6 @@
 /* GMime 3.2 declares no cleanup functions of its own. */
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeStream, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeParser, g_object_unref)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeMessage, g_object_unref)
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (GMimeObject, g_object_unref)
 
 /* Characters (not bytes) of body text in the preview. */
@@ -55,7 +54,29 @@ typedef struct
 {
   GString   *body;
   GPtrArray *attachments;
+  gboolean   recovered; /* a multipart was parsed again: never twice, as
+                         * each try copies the text */
 } Walk;
+
+/* Options for every GMime parser. GMime's lenient RFC 2047 decoder takes
+ * quadratic time on a header full of unterminated encoded words (a 1 MB
+ * Subject took a minute), and nothing shown comes from GMime's decoding of
+ * encoded words: mime-decode.c does that. */
+static GMimeParserOptions *
+parser_options (void)
+{
+  static GMimeParserOptions *options = NULL;
+
+  if (g_once_init_enter (&options))
+    {
+      GMimeParserOptions *strict = g_mime_parser_options_new ();
+
+      g_mime_parser_options_set_rfc2047_compliance_mode (
+          strict, GMIME_RFC_COMPLIANCE_STRICT);
+      g_once_init_leave (&options, strict);
+    }
+  return options;
+}
 
 /* Memory ----------------------------------------------------------------- */
 
@@ -325,7 +346,10 @@ content_type_string (GMimeObject *object)
       g_free (result);
       return g_strdup ("application/octet-stream");
     }
-  return g_ascii_strdown (result, -1);
+  /* lower-case in place: ASCII only, the length does not change */
+  for (char *p = result; *p != '\0'; p++)
+    *p = g_ascii_tolower (*p);
+  return result;
 }
 
 /* The raw (unfolded, UTF-8) value of a part's own header, NULL if absent. */
@@ -424,8 +448,10 @@ part_filename (GMimeObject *object)
       if (gmime_name == NULL)
         gmime_name = g_mime_object_get_content_type_parameter (object, "name");
     }
-  if (gmime_name != NULL)
+  if (gmime_name != NULL && *gmime_name != '\0')
     return _mime_bytes_to_utf8 (gmime_name, strlen (gmime_name), NULL);
+  if (raw != NULL && *raw == '\0')
+    g_clear_pointer (&raw, g_free); /* filename="" is no name */
   return g_steal_pointer (&raw);
 }
 
@@ -719,8 +745,9 @@ walk_recovered (Walk        *walk,
   g_autoptr (GMimeObject) part = NULL;
   const char             *declared;
 
-  if (boundary == NULL || depth >= MAX_DEPTH)
+  if (boundary == NULL || depth >= MAX_DEPTH || walk->recovered)
     return FALSE;
+  walk->recovered = TRUE;
   declared = type != NULL ? g_mime_content_type_get_parameter (type, "boundary")
                           : NULL;
   if (declared != NULL && strcmp (declared, boundary) == 0)
@@ -740,7 +767,7 @@ walk_recovered (Walk        *walk,
                           subtype, boundary, prologue);
   stream = g_mime_stream_mem_new_with_buffer (text->str, text->len);
   parser = g_mime_parser_new_with_stream (stream);
-  part = g_mime_parser_construct_part (parser, NULL);
+  part = g_mime_parser_construct_part (parser, parser_options ());
   if (part == NULL || !GMIME_IS_MULTIPART (part) ||
       g_mime_multipart_get_count (GMIME_MULTIPART (part)) == 0)
     return FALSE;
@@ -780,8 +807,20 @@ walk_multipart (Walk           *walk,
     }
 
   if (GMIME_IS_MULTIPART_ENCRYPTED (object))
-    list_only = TRUE;
-  else if (GMIME_IS_MULTIPART_SIGNED (object))
+    {
+      /* nothing in it is readable: its parts are listed, text or not */
+      for (int i = 0; i < n; i++)
+        {
+          GMimeObject *child = g_mime_multipart_get_part (multipart, i);
+
+          if (GMIME_IS_MULTIPART (child))
+            walk_object (walk, child, depth + 1, TRUE, FALSE);
+          else if (child != NULL)
+            add_attachment (walk, child, FALSE);
+        }
+      return;
+    }
+  if (GMIME_IS_MULTIPART_SIGNED (object))
     chosen = 0; /* the signed content; the signature is an attachment */
   else if (type != NULL &&
            g_mime_content_type_is_type (type, "multipart", "alternative"))
@@ -824,8 +863,7 @@ walk_object (Walk        *walk,
     walk_multipart (walk, GMIME_MULTIPART (object), depth, list_only);
   else if (GMIME_IS_MESSAGE_PART (object))
     add_attachment (walk, object, is_inline);
-  else if (is_body_part (object) &&
-           !(list_only && GMIME_IS_MULTIPART_ENCRYPTED (object)))
+  else if (is_body_part (object))
     {
       if (!list_only)
         {
@@ -846,14 +884,14 @@ walk_object (Walk        *walk,
 static gboolean
 summarise_body (Walk *walk, const HeaderScan *scan)
 {
-  g_autofree char         *repaired = NULL;
-  const char              *data = scan->start;
-  gsize                    length = scan->end - scan->start;
-  GByteArray              *array;
-  g_autoptr (GMimeStream)  stream = NULL;
-  g_autoptr (GMimeParser)  parser = NULL;
-  g_autoptr (GMimeMessage) message = NULL;
-  gboolean                 parsed;
+  g_autofree char        *repaired = NULL;
+  const char             *data = scan->start;
+  gsize                   length = scan->end - scan->start;
+  GByteArray             *array;
+  g_autoptr (GMimeStream) stream = NULL;
+  g_autoptr (GMimeParser) parser = NULL;
+  g_autoptr (GMimeObject) part = NULL;
+  gboolean                parsed;
 
   if (!scan->separator_ok)
     {
@@ -872,14 +910,15 @@ summarise_body (Walk *walk, const HeaderScan *scan)
   stream = g_mime_stream_mem_new_with_byte_array (array);
   g_mime_stream_mem_set_owner (GMIME_STREAM_MEM (stream), FALSE);
   parser = g_mime_parser_new_with_stream (stream);
-  g_mime_parser_set_format (parser, GMIME_FORMAT_MESSAGE);
-  message = g_mime_parser_construct_message (parser, NULL);
+  /* The top level as a part, not a GMimeMessage: a message decodes its
+   * address and subject headers as it is built, work that is thrown
+   * away since they are decoded here. */
+  part = g_mime_parser_construct_part (parser, parser_options ());
+  if (part != NULL)
+    walk_object (walk, part, 0, FALSE, FALSE);
 
-  if (message != NULL)
-    walk_object (walk, g_mime_message_get_mime_part (message), 0, FALSE, FALSE);
-
-  parsed = message != NULL;
-  g_clear_object (&message);
+  parsed = part != NULL;
+  g_clear_object (&part);
   g_clear_object (&parser);
   g_clear_object (&stream);
   g_byte_array_free (array, FALSE); /* the bytes are not ours */
@@ -966,6 +1005,7 @@ mime_summary_new (const guint8 *data, gsize length, gint64 received_time)
       g_ptr_array_new_with_free_func ((GDestroyNotify) mime_attachment_free);
   walk.body = g_string_new (NULL);
   walk.attachments = summary->attachments;
+  walk.recovered = FALSE;
 
   scan_headers ((const char *) data, length, &scan);
   fill_headers (summary, &scan, received_time);
@@ -1011,9 +1051,11 @@ mime_summary_new (const guint8 *data, gsize length, gint64 received_time)
 char *
 mime_address_list_to_string (GPtrArray *addresses)
 {
-  GString *text = g_string_new (NULL);
+  GString *text;
 
-  g_return_val_if_fail (addresses != NULL, g_string_free (text, FALSE));
+  g_return_val_if_fail (addresses != NULL, g_strdup (""));
+
+  text = g_string_new (NULL);
 
   for (guint i = 0; i < addresses->len; i++)
     {

@@ -110,5 +110,7 @@ void  mime_attachment_free (MimeAttachment *attachment);
 char *mime_address_list_to_string (GPtrArray *addresses);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (MimeSummary, mime_summary_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MimeAddress, mime_address_free)
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (MimeAttachment, mime_attachment_free)
 
 G_END_DECLS

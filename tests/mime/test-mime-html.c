@@ -138,7 +138,7 @@ test_large_input (void)
     g_string_append (html, "<div>");
   start = g_get_monotonic_time ();
   text = mime_html_to_text (html->str);
-  g_assert_cmpint (g_get_monotonic_time () - start, <, 5 * G_USEC_PER_SEC);
+  g_assert_cmpint (g_get_monotonic_time () - start, <, 60 * G_USEC_PER_SEC);
   g_assert_true (g_str_has_prefix (text, "link [1] & text\nlink [1] & text\n"));
   g_assert_true (g_str_has_suffix (text, "\n\n[1] https://example.com/x"));
 }
