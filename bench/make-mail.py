@@ -619,7 +619,7 @@ def make_queries(corpus, gen, seed):
 
     # Prefixes of 3-5 letters, from words of every rank band down to words
     # expected about 10 times, so that even the longest prefix matches.
-    tail = max(rank_below(10), 3001)
+    tail = max(rank_below(10), 3200)
     prefixes = []
     for lo_r, hi_r, n in ((300, 3000, 3), (3000, (3000 + tail) // 2, 3),
                           ((3000 + tail) // 2, tail, 2)):
