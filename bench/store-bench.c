@@ -138,6 +138,8 @@ main (int argc, char *argv[])
   guint64        count;
   double         start;
   double         ingest_s;
+  double         list0_ms;
+  double         listfar_ms;
   guint          deep;
 
   context = g_option_context_new ("— Pigeon's store benchmark");
@@ -209,12 +211,14 @@ main (int argc, char *argv[])
           percentile (times, 0.95),
           g_array_index (times, double, times->len - 1));
 
+  /* The far page at 90% of the count, as bench/store asks notmuch. */
   count = store_database_count (db, &all, &error);
-  deep = count > 90000 + PAGE ? 90000 : (guint) (count * 9 / 10);
+  deep = (guint) (count * 9 / 10);
+  list0_ms = time_page (db, &all, 0);
+  listfar_ms = time_page (db, &all, deep);
   printf ("pigeon list page (%d rows of All Inboxes, %" G_GUINT64_FORMAT
-          " messages): offset 0 %.2f ms, offset %u %.2f ms\n",
-          PAGE, count, time_page (db, &all, 0), deep,
-          time_page (db, &all, deep));
+          " messages, best of %d): offset 0 %.2f ms, offset %u %.2f ms\n",
+          PAGE, count, PAGE_RUNS, list0_ms, deep, listfar_ms);
 
   g_object_unref (db);
   db_bytes = file_size (db_path);
@@ -229,8 +233,9 @@ main (int argc, char *argv[])
 
   /* Machine-readable, for bench/store's ratio lines. */
   printf ("RESULT ingest_s=%.3f ingest_rate=%.1f search_p50=%.3f "
-          "search_p95=%.3f db_ratio=%.3f\n",
+          "search_p95=%.3f list0_ms=%.3f listfar_ms=%.3f db_ratio=%.3f\n",
           ingest_s, imported / ingest_s, percentile (times, 0.5),
-          percentile (times, 0.95), (double) db_bytes / raw_bytes);
+          percentile (times, 0.95), list0_ms, listfar_ms,
+          (double) db_bytes / raw_bytes);
   return 0;
 }

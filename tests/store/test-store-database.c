@@ -342,6 +342,67 @@ test_full_disk_rolls_back (Fixture *fixture, gconstpointer user_data)
       ==, 51);
 }
 
+/* A store written by the first released schema opens with today's code,
+ * upgraded, with everything in it. */
+static void
+test_upgrade_released_schema (Fixture *fixture, gconstpointer user_data)
+{
+  g_autofree char *source = g_test_build_filename (G_TEST_DIST, "data", "store",
+                                                   "schema-001.db", NULL);
+  g_autofree char *contents = NULL;
+  g_autoptr (StoreDatabase) db = NULL;
+  g_autoptr (GPtrArray)     rows = NULL;
+  g_autoptr (GPtrArray)     found = NULL;
+  g_autoptr (GPtrArray)     folders = NULL;
+  g_autoptr (GBytes)        raw = NULL;
+  StoreView                 inbox = { .kind = STORE_VIEW_FOLDER };
+  const StoreMessageRow    *reply;
+  const StoreMessageRow    *root;
+  GError                   *error = NULL;
+  gsize                     length = 0;
+
+  g_assert_true (g_file_get_contents (source, &contents, &length, &error));
+  g_assert_true (
+      g_file_set_contents (fixture->path, contents, (gssize) length, &error));
+  g_assert_no_error (error);
+
+  db = store_test_open (fixture->path, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (store_database_get_schema_version (db), ==,
+                    store_database_get_latest_schema_version ());
+
+  folders = store_database_list_folders (db, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (folders->len, ==, 4);
+
+  inbox.folder_id = store_test_folder_id (db, "home/Inbox");
+  rows = store_database_list (db, &inbox, 0, 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 2);
+  reply = rows->pdata[0];
+  root = rows->pdata[1];
+  g_assert_cmpstr (reply->subject, ==, "Re: Résumé attached");
+  g_assert_true (reply->is_read);
+  g_assert_cmpstr (root->from_name, ==, "Zoë Ångström");
+  g_assert_true (root->is_flagged);
+  g_assert_false (root->is_read);
+  g_assert_cmpint (root->date, ==, 1577836800);
+  g_assert_cmpint (reply->thread_id, ==, root->thread_id);
+
+  raw = store_database_get_raw (db, root->id, &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (g_strstr_len (g_bytes_get_data (raw, NULL),
+                                  (gssize) g_bytes_get_size (raw),
+                                  "Subject: Résumé attached\r\n"));
+
+  found = store_test_search (db, "resume", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (found->len, ==, 2);
+  g_assert_cmpint (
+      store_test_sql_int (fixture->path, "SELECT count(*) FROM uidl_ledger"),
+      ==, 2);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -358,6 +419,7 @@ main (int argc, char *argv[])
   ADD ("/store/database/damaged-pages-reported", test_damaged_pages_reported);
   ADD ("/store/database/second-writer-refused", test_second_writer_refused);
   ADD ("/store/database/full-disk-rolls-back", test_full_disk_rolls_back);
+  ADD ("/store/database/upgrade-released-schema", test_upgrade_released_schema);
 
 #undef ADD
 
