@@ -416,7 +416,10 @@ open_writer (StoreDatabase *self, GError **error)
   if (!_store_connection_exec (conn,
                                "PRAGMA page_size = 16384;"
                                "PRAGMA journal_mode = WAL;"
-                               "PRAGMA synchronous = NORMAL",
+                               "PRAGMA synchronous = NORMAL;"
+                               /* 32 MB: at 100,000 messages a 2 MB cache
+                                * made ingest 16% slower (bench/store) */
+                               "PRAGMA cache_size = -32768",
                                error))
     return NULL;
 

@@ -336,7 +336,10 @@ store_database_get_raw (StoreDatabase *self, gint64 id, GError **error)
 
   conn = _store_database_get_reader (self);
   stmt = _store_connection_prepare (
-      conn, "SELECT raw FROM message_bodies WHERE message_id = ?", error);
+      conn,
+      "SELECT b.raw FROM messages m JOIN message_bodies b ON b.id = m.body_id "
+      "WHERE m.id = ?",
+      error);
   if (stmt == NULL)
     return NULL;
 
@@ -453,7 +456,10 @@ read_raw_job (StoreConnection *conn, StoreJob *job)
       g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
   GError       *error = NULL;
   sqlite3_stmt *stmt = _store_connection_prepare (
-      conn, "SELECT raw FROM message_bodies WHERE message_id = ?", &error);
+      conn,
+      "SELECT b.raw FROM messages m JOIN message_bodies b ON b.id = m.body_id "
+      "WHERE m.id = ?",
+      &error);
 
   if (stmt == NULL)
     {

@@ -455,6 +455,7 @@ insert_attachments (StoreConnection       *conn,
 static gboolean
 insert_row (StoreConnection       *conn,
             gint64                 key,
+            gint64                 body_id,
             gint64                 thread,
             const InsertData      *data,
             gboolean               in_inbox,
@@ -467,12 +468,13 @@ insert_row (StoreConnection       *conn,
   gboolean         has_attachment = FALSE;
   sqlite3_stmt    *stmt = _store_connection_prepare (
          conn,
-         "INSERT INTO messages (id, folder_id, account_id, in_inbox, in_trash, "
-            "date, received, is_read, is_flagged, has_attachment, status, "
-            "thread_id, message_id, from_name, from_address, recipients, subject, "
-            "preview, size, sort_sender, sort_subject) "
-            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, "
-            "?15, ?16, ?17, ?18, ?19, ?20, ?21)",
+         "INSERT INTO messages (id, folder_id, account_id, in_inbox, "
+            "in_trash, date, received, is_read, is_flagged, has_attachment, "
+            "status, thread_id, message_id, from_name, from_address, "
+            "recipients, subject, preview, size, sort_sender, sort_subject, "
+            "body_id) "
+            "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, "
+            "?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22)",
          error);
 
   if (stmt == NULL)
@@ -486,6 +488,7 @@ insert_row (StoreConnection       *conn,
     }
 
   sqlite3_bind_int64 (stmt, 1, key);
+  sqlite3_bind_int64 (stmt, 22, body_id);
   sqlite3_bind_int64 (stmt, 2, data->folder_id);
   if (data->account_id > 0)
     sqlite3_bind_int64 (stmt, 3, data->account_id);
@@ -514,30 +517,31 @@ insert_row (StoreConnection       *conn,
   return _store_connection_step_done (conn, stmt, error);
 }
 
-static gboolean
+/* Returns the new body's id, or -1. */
+static gint64
 insert_body (StoreConnection       *conn,
-             gint64                 key,
              const StoreNewMessage *message,
              GError               **error)
 {
   sqlite3_stmt *stmt = _store_connection_prepare (
-      conn, "INSERT INTO message_bodies (message_id, raw) VALUES (?, ?)",
-      error);
+      conn, "INSERT INTO message_bodies (raw) VALUES (?)", error);
   gsize         size = 0;
   gconstpointer bytes = NULL;
 
   if (stmt == NULL)
-    return FALSE;
+    return -1;
 
   if (message->raw != NULL)
     bytes = g_bytes_get_data (message->raw, &size);
 
-  sqlite3_bind_int64 (stmt, 1, key);
   /* A zero-length message is mail too (DESIGN.md): store an empty blob,
    * never NULL. */
-  sqlite3_bind_blob64 (stmt, 2, bytes != NULL ? bytes : "", size,
+  sqlite3_bind_blob64 (stmt, 1, bytes != NULL ? bytes : "", size,
                        SQLITE_STATIC);
-  return _store_connection_step_done (conn, stmt, error);
+  if (!_store_connection_step_done (conn, stmt, error))
+    return -1;
+
+  return sqlite3_last_insert_rowid (_store_connection_get_db (conn));
 }
 
 static gboolean
@@ -599,6 +603,7 @@ insert_one (StoreConnection       *conn,
             GError               **error)
 {
   gint64 key = allocate_key (conn, message->date, error);
+  gint64 body_id;
   gint64 thread;
 
   if (key < 0)
@@ -608,9 +613,12 @@ insert_one (StoreConnection       *conn,
   if (thread < 0)
     return -1;
 
-  if (!insert_row (conn, key, thread, data, in_inbox, in_trash, message,
-                   error) ||
-      !insert_body (conn, key, message, error) ||
+  body_id = insert_body (conn, message, error);
+  if (body_id < 0)
+    return -1;
+
+  if (!insert_row (conn, key, body_id, thread, data, in_inbox, in_trash,
+                   message, error) ||
       !insert_attachments (conn, key, message, error) ||
       !insert_index (conn, key, message, error))
     return -1;

@@ -31,6 +31,7 @@ INSERT INTO folders (account_id, role, name) VALUES (NULL, 3, 'Archive');
 -- Unread and Flagged are walks of small partial indexes.
 CREATE TABLE messages (
   id INTEGER PRIMARY KEY,
+  body_id INTEGER NOT NULL,
   folder_id INTEGER NOT NULL REFERENCES folders (id),
   account_id INTEGER REFERENCES accounts (id) ON DELETE SET NULL,
   in_inbox INTEGER NOT NULL,
@@ -63,10 +64,19 @@ CREATE INDEX messages_flagged ON messages (id)
 CREATE INDEX messages_thread ON messages (thread_id, id);
 CREATE INDEX messages_message_id ON messages (message_id);
 
+-- Raw bytes in arrival order: a new body is appended at the end of its
+-- table, wherever its message's date puts the message. (Keyed by the
+-- message, bodies of old mail arriving late were inserted all over a
+-- table of gigabytes: a third slower at 100,000 messages.)
 CREATE TABLE message_bodies (
-  message_id INTEGER PRIMARY KEY REFERENCES messages (id) ON DELETE CASCADE,
+  id INTEGER PRIMARY KEY,
   raw BLOB NOT NULL
 );
+
+CREATE TRIGGER messages_delete_body AFTER DELETE ON messages
+BEGIN
+  DELETE FROM message_bodies WHERE id = old.body_id;
+END;
 
 CREATE TABLE attachments (
   id INTEGER PRIMARY KEY,
