@@ -315,31 +315,18 @@ store_database_get_message (StoreDatabase *self, gint64 id, GError **error)
   return g_ptr_array_steal_index (rows, 0);
 }
 
-/**
- * store_database_get_raw:
- *
- * Returns: (transfer full): the message's bytes exactly as received
- *   (DESIGN.md invariant 3), or %NULL with %STORE_ERROR_NOT_FOUND
- */
-GBytes *
-store_database_get_raw (StoreDatabase *self, gint64 id, GError **error)
+/* The bytes of one message, read on @conn's thread. */
+static GBytes *
+select_raw (StoreConnection *conn, gint64 id, GError **error)
 {
-  StoreConnection *conn;
-  sqlite3_stmt    *stmt;
-  GBytes          *raw = NULL;
-  int              rc;
-
-  g_return_val_if_fail (STORE_IS_DATABASE (self), NULL);
-
-  if (!check_reader (self, error))
-    return NULL;
-
-  conn = _store_database_get_reader (self);
-  stmt = _store_connection_prepare (
+  sqlite3_stmt *stmt = _store_connection_prepare (
       conn,
       "SELECT b.raw FROM messages m JOIN message_bodies b ON b.id = m.body_id "
       "WHERE m.id = ?",
       error);
+  GBytes *raw = NULL;
+  int     rc;
+
   if (stmt == NULL)
     return NULL;
 
@@ -356,6 +343,23 @@ store_database_get_raw (StoreDatabase *self, gint64 id, GError **error)
   sqlite3_reset (stmt);
 
   return raw;
+}
+
+/**
+ * store_database_get_raw:
+ *
+ * Returns: (transfer full): the message's bytes exactly as received
+ *   (DESIGN.md invariant 3), or %NULL with %STORE_ERROR_NOT_FOUND
+ */
+GBytes *
+store_database_get_raw (StoreDatabase *self, gint64 id, GError **error)
+{
+  g_return_val_if_fail (STORE_IS_DATABASE (self), NULL);
+
+  if (!check_reader (self, error))
+    return NULL;
+
+  return select_raw (_store_database_get_reader (self), id, error);
 }
 
 /**
@@ -454,42 +458,18 @@ read_raw_job (StoreConnection *conn, StoreJob *job)
   GArray               *ids = _store_job_get_data (job);
   g_autoptr (GPtrArray) raws =
       g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
-  GError       *error = NULL;
-  sqlite3_stmt *stmt = _store_connection_prepare (
-      conn,
-      "SELECT b.raw FROM messages m JOIN message_bodies b ON b.id = m.body_id "
-      "WHERE m.id = ?",
-      &error);
-
-  if (stmt == NULL)
-    {
-      _store_job_return_error (job, error);
-      return;
-    }
+  GError *error = NULL;
 
   for (guint i = 0; i < ids->len; i++)
     {
-      gint64 id = g_array_index (ids, gint64, i);
-      int    rc;
+      GBytes *raw = select_raw (conn, g_array_index (ids, gint64, i), &error);
 
-      sqlite3_bind_int64 (stmt, 1, id);
-      rc = sqlite3_step (stmt);
-      if (rc == SQLITE_ROW)
-        g_ptr_array_add (raws,
-                         g_bytes_new (sqlite3_column_blob (stmt, 0),
-                                      (gsize) sqlite3_column_bytes (stmt, 0)));
-      else if (rc == SQLITE_DONE)
-        g_set_error (&error, STORE_ERROR, STORE_ERROR_NOT_FOUND,
-                     "There is no message %" G_GINT64_FORMAT, id);
-      else
-        _store_connection_set_error (conn, rc, &error);
-      sqlite3_reset (stmt);
-
-      if (error != NULL)
+      if (raw == NULL)
         {
           _store_job_return_error (job, error);
           return;
         }
+      g_ptr_array_add (raws, raw);
     }
 
   _store_job_return_pointer (job, g_steal_pointer (&raws),
