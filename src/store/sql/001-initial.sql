@@ -28,7 +28,8 @@ INSERT INTO folders (account_id, role, name) VALUES (NULL, 3, 'Archive');
 -- the FTS5 rowid, so that newest first is a backwards walk of either.
 -- Only what the message list shows lives here; raw bytes are apart.
 -- in_inbox and in_trash copy the folder's role so that All Inboxes,
--- Unread and Flagged are walks of small partial indexes.
+-- Unread and Flagged are walks of small partial indexes, in each order a
+-- list offers (Flagged is small enough to sort).
 CREATE TABLE messages (
   id INTEGER PRIMARY KEY,
   body_id INTEGER NOT NULL,
@@ -57,7 +58,15 @@ CREATE INDEX messages_folder ON messages (folder_id, id);
 CREATE INDEX messages_folder_sender ON messages (folder_id, sort_sender, id);
 CREATE INDEX messages_folder_subject ON messages (folder_id, sort_subject, id);
 CREATE INDEX messages_inbox ON messages (id) WHERE in_inbox = 1;
+CREATE INDEX messages_inbox_sender ON messages (sort_sender, id)
+  WHERE in_inbox = 1;
+CREATE INDEX messages_inbox_subject ON messages (sort_subject, id)
+  WHERE in_inbox = 1;
 CREATE INDEX messages_unread ON messages (id)
+  WHERE is_read = 0 AND in_trash = 0;
+CREATE INDEX messages_unread_sender ON messages (sort_sender, id)
+  WHERE is_read = 0 AND in_trash = 0;
+CREATE INDEX messages_unread_subject ON messages (sort_subject, id)
   WHERE is_read = 0 AND in_trash = 0;
 CREATE INDEX messages_flagged ON messages (id)
   WHERE is_flagged = 1 AND in_trash = 0;
