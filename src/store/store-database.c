@@ -480,9 +480,11 @@ _store_database_run_read (StoreDatabase *self, GTask *task, StoreJobFunc func)
   store_worker_push (self->reader, task, func);
 }
 
+/* Set before store_database_open_finish() hands the store out. */
 StoreConnection *
 _store_database_get_reader (StoreDatabase *self)
 {
+  g_assert (self->caller_reader != NULL);
   return self->caller_reader;
 }
 

@@ -156,13 +156,6 @@ query_folders (StoreDatabase *self, const char *full_name, GError **error)
   sqlite3_stmt         *stmt;
   int                   rc;
 
-  if (conn == NULL)
-    {
-      g_set_error (error, STORE_ERROR, STORE_ERROR_FAILED,
-                   "The mail store is not open");
-      return NULL;
-    }
-
   /* Inboxes by account, then Archive, Trash and the user's folders by
    * name: the order of a sidebar. */
   stmt = _store_connection_prepare (
@@ -251,13 +244,6 @@ query_accounts (StoreDatabase *self, const char *name, GError **error)
   sqlite3_stmt         *stmt;
   int                   rc;
 
-  if (conn == NULL)
-    {
-      g_set_error (error, STORE_ERROR, STORE_ERROR_FAILED,
-                   "The mail store is not open");
-      return NULL;
-    }
-
   stmt = _store_connection_prepare (
       conn,
       "SELECT a.id, a.name, a.email, f.id FROM accounts a "
@@ -335,27 +321,6 @@ store_database_find_account (StoreDatabase *self,
     }
 
   return g_ptr_array_steal_index (accounts, 0);
-}
-
-/* The role of a folder, or -1 with STORE_ERROR_NOT_FOUND. */
-static int
-folder_role (StoreConnection *conn, gint64 folder_id, GError **error)
-{
-  sqlite3_stmt *stmt = _store_connection_prepare (
-      conn, "SELECT role FROM folders WHERE id = ?", error);
-  int role = -1;
-
-  if (stmt == NULL)
-    return -1;
-
-  sqlite3_bind_int64 (stmt, 1, folder_id);
-  if (sqlite3_step (stmt) == SQLITE_ROW)
-    role = sqlite3_column_int (stmt, 0);
-  else
-    g_set_error (error, STORE_ERROR, STORE_ERROR_NOT_FOUND,
-                 "There is no folder %" G_GINT64_FORMAT, folder_id);
-  sqlite3_reset (stmt);
-  return role;
 }
 
 static gint64
@@ -451,7 +416,7 @@ rename_folder_change (StoreConnection *conn, gpointer user_data, GError **error)
 {
   FolderData        *data = user_data;
   g_autoptr (GError) local_error = NULL;
-  int                role = folder_role (conn, data->id, error);
+  int                role = _store_folder_role (conn, data->id, error);
   sqlite3_stmt      *stmt;
 
   if (role < 0)
@@ -569,7 +534,7 @@ delete_folder_change (StoreConnection *conn, gpointer user_data, GError **error)
 {
   FolderData        *data = user_data;
   g_autoptr (GArray) ids = NULL;
-  int                role = folder_role (conn, data->id, error);
+  int                role = _store_folder_role (conn, data->id, error);
   gint64             trash;
 
   if (role < 0)

@@ -84,18 +84,6 @@ order_clause (const StoreView *view)
   return g_strdup_printf ("%s %s, id %s", column, direction, direction);
 }
 
-static gboolean
-check_reader (StoreDatabase *self, GError **error)
-{
-  if (_store_database_get_reader (self) == NULL)
-    {
-      g_set_error (error, STORE_ERROR, STORE_ERROR_FAILED,
-                   "The mail store is not open");
-      return FALSE;
-    }
-  return TRUE;
-}
-
 static GPtrArray *
 collect_rows (StoreConnection *conn, sqlite3_stmt *stmt, GError **error)
 {
@@ -138,9 +126,6 @@ store_database_count (StoreDatabase   *self,
 
   g_return_val_if_fail (STORE_IS_DATABASE (self), 0);
   g_return_val_if_fail (view != NULL, 0);
-
-  if (!check_reader (self, error))
-    return 0;
 
   conn = _store_database_get_reader (self);
   where = where_clause (view);
@@ -190,16 +175,13 @@ store_database_list (StoreDatabase   *self,
   g_return_val_if_fail (STORE_IS_DATABASE (self), NULL);
   g_return_val_if_fail (view != NULL, NULL);
 
-  if (!check_reader (self, error))
-    return NULL;
-
   conn = _store_database_get_reader (self);
   where = where_clause (view);
   order = order_clause (view);
   sql = g_strdup_printf ("SELECT %s FROM messages WHERE id IN "
                          "(SELECT id FROM messages WHERE %s ORDER BY %s "
                          "LIMIT ?2 OFFSET ?3) ORDER BY %s",
-                         _store_message_row_columns (), where, order, order);
+                         STORE_MESSAGE_ROW_COLUMNS (""), where, order, order);
   stmt = _store_connection_prepare (conn, sql, error);
   if (stmt == NULL)
     return NULL;
@@ -243,9 +225,6 @@ store_database_list_after (StoreDatabase         *self,
   g_return_val_if_fail (view != NULL, NULL);
   g_return_val_if_fail (last != NULL, NULL);
 
-  if (!check_reader (self, error))
-    return NULL;
-
   conn = _store_database_get_reader (self);
   where = where_clause (view);
   order = order_clause (view);
@@ -253,11 +232,11 @@ store_database_list_after (StoreDatabase         *self,
     sql =
         g_strdup_printf ("SELECT %s FROM messages WHERE %s AND id %s ?3 "
                          "ORDER BY %s LIMIT ?2",
-                         _store_message_row_columns (), where, compare, order);
+                         STORE_MESSAGE_ROW_COLUMNS (""), where, compare, order);
   else
     sql = g_strdup_printf ("SELECT %s FROM messages WHERE %s AND "
                            "(%s, id) %s (?4, ?3) ORDER BY %s LIMIT ?2",
-                           _store_message_row_columns (), where, column,
+                           STORE_MESSAGE_ROW_COLUMNS (""), where, column,
                            compare, order);
   stmt = _store_connection_prepare (conn, sql, error);
   if (stmt == NULL)
@@ -290,12 +269,9 @@ store_database_get_message (StoreDatabase *self, gint64 id, GError **error)
 
   g_return_val_if_fail (STORE_IS_DATABASE (self), NULL);
 
-  if (!check_reader (self, error))
-    return NULL;
-
   conn = _store_database_get_reader (self);
   sql = g_strdup_printf ("SELECT %s FROM messages WHERE id = ?",
-                         _store_message_row_columns ());
+                         STORE_MESSAGE_ROW_COLUMNS (""));
   stmt = _store_connection_prepare (conn, sql, error);
   if (stmt == NULL)
     return NULL;
@@ -356,9 +332,6 @@ store_database_get_raw (StoreDatabase *self, gint64 id, GError **error)
 {
   g_return_val_if_fail (STORE_IS_DATABASE (self), NULL);
 
-  if (!check_reader (self, error))
-    return NULL;
-
   return select_raw (_store_database_get_reader (self), id, error);
 }
 
@@ -377,9 +350,6 @@ store_database_get_attachments (StoreDatabase *self, gint64 id, GError **error)
   int                   rc;
 
   g_return_val_if_fail (STORE_IS_DATABASE (self), NULL);
-
-  if (!check_reader (self, error))
-    return NULL;
 
   conn = _store_database_get_reader (self);
   stmt = _store_connection_prepare (
@@ -437,13 +407,10 @@ store_database_get_thread (StoreDatabase *self,
 
   g_return_val_if_fail (STORE_IS_DATABASE (self), NULL);
 
-  if (!check_reader (self, error))
-    return NULL;
-
   conn = _store_database_get_reader (self);
   sql = g_strdup_printf ("SELECT %s FROM messages WHERE thread_id = ? "
                          "ORDER BY id",
-                         _store_message_row_columns ());
+                         STORE_MESSAGE_ROW_COLUMNS (""));
   stmt = _store_connection_prepare (conn, sql, error);
   if (stmt == NULL)
     return NULL;

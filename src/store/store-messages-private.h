@@ -36,8 +36,15 @@ void _store_database_run_change (StoreDatabase      *self,
 
 StoreMessageRow *_store_message_row_from_statement (sqlite3_stmt *stmt,
                                                     int           first);
-const char      *_store_message_row_columns (void);
-/* How many columns _store_message_row_columns () names. */
+/* The columns of a StoreMessageRow, each after @table (say "m." for a
+ * join, or ""), in the order _store_message_row_from_statement() reads. */
+#define STORE_MESSAGE_ROW_COLUMNS(table)                                       \
+  table "id, " table "folder_id, " table "account_id, " table                  \
+        "thread_id, " table "date, " table "status, " table "is_read, " table  \
+        "is_flagged, " table "has_attachment, " table "size, " table           \
+        "message_id, " table "from_name, " table "from_address, " table        \
+        "recipients, " table "subject, " table "preview, " table               \
+        "sort_sender, " table "sort_subject"
 #define STORE_MESSAGE_ROW_N_COLUMNS 18
 
 gboolean _store_move_messages (StoreConnection *conn,
@@ -46,6 +53,8 @@ gboolean _store_move_messages (StoreConnection *conn,
                                GError         **error);
 gboolean
 _store_delete_messages (StoreConnection *conn, GArray *ids, GError **error);
+int
+_store_folder_role (StoreConnection *conn, gint64 folder_id, GError **error);
 gint64
 _store_folder_id_for_role (StoreConnection *conn, int role, GError **error);
 

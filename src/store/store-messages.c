@@ -20,11 +20,6 @@
 #define KEY_SEQUENCE_MASK ((G_GINT64_CONSTANT (1) << KEY_SEQUENCE_BITS) - 1)
 #define KEY_MAX_DATE ((G_GINT64_CONSTANT (1) << (62 - KEY_SEQUENCE_BITS)) - 1)
 
-#define ROW_COLUMNS                                                            \
-  "id, folder_id, account_id, thread_id, date, status, is_read, "              \
-  "is_flagged, has_attachment, size, message_id, from_name, from_address, "    \
-  "recipients, subject, preview, sort_sender, sort_subject"
-
 typedef struct
 {
   gint64     folder_id;
@@ -129,7 +124,7 @@ column_strdup (sqlite3_stmt *stmt, int column)
   return g_strdup ((const char *) sqlite3_column_text (stmt, column));
 }
 
-/* Reads ROW_COLUMNS, starting at @first. */
+/* Reads STORE_MESSAGE_ROW_COLUMNS, starting at @first. */
 StoreMessageRow *
 _store_message_row_from_statement (sqlite3_stmt *stmt, int first)
 {
@@ -156,12 +151,6 @@ _store_message_row_from_statement (sqlite3_stmt *stmt, int first)
   row->sort_subject = column_strdup (stmt, c++);
 
   return row;
-}
-
-const char *
-_store_message_row_columns (void)
-{
-  return ROW_COLUMNS;
 }
 
 static const char *
@@ -218,6 +207,32 @@ bind_text (sqlite3_stmt *stmt, int index, const char *text)
   return sqlite3_bind_text (stmt, index, text, -1, SQLITE_STATIC) == SQLITE_OK;
 }
 
+/* The role of a folder (STORE_ROLE_*), or -1 with STORE_ERROR_NOT_FOUND
+ * or the SQLite failure. */
+int
+_store_folder_role (StoreConnection *conn, gint64 folder_id, GError **error)
+{
+  sqlite3_stmt *stmt = _store_connection_prepare (
+      conn, "SELECT role FROM folders WHERE id = ?", error);
+  int role = -1;
+  int rc;
+
+  if (stmt == NULL)
+    return -1;
+
+  sqlite3_bind_int64 (stmt, 1, folder_id);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    role = sqlite3_column_int (stmt, 0);
+  else if (rc == SQLITE_DONE)
+    g_set_error (error, STORE_ERROR, STORE_ERROR_NOT_FOUND,
+                 "There is no folder %" G_GINT64_FORMAT, folder_id);
+  else
+    _store_connection_set_error (conn, rc, error);
+  sqlite3_reset (stmt);
+  return role;
+}
+
 static gboolean
 folder_roles (StoreConnection *conn,
               gint64           folder_id,
@@ -225,32 +240,11 @@ folder_roles (StoreConnection *conn,
               gboolean        *in_trash,
               GError         **error)
 {
-  sqlite3_stmt *stmt = _store_connection_prepare (
-      conn, "SELECT role FROM folders WHERE id = ?", error);
-  int rc;
+  int role = _store_folder_role (conn, folder_id, error);
 
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, folder_id);
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW)
-    {
-      int role = sqlite3_column_int (stmt, 0);
-
-      *in_inbox = role == STORE_ROLE_INBOX;
-      *in_trash = role == STORE_ROLE_TRASH;
-      sqlite3_reset (stmt);
-      return TRUE;
-    }
-
-  sqlite3_reset (stmt);
-  if (rc == SQLITE_DONE)
-    g_set_error (error, STORE_ERROR, STORE_ERROR_NOT_FOUND,
-                 "There is no folder %" G_GINT64_FORMAT, folder_id);
-  else
-    _store_connection_set_error (conn, rc, error);
-  return FALSE;
+  *in_inbox = role == STORE_ROLE_INBOX;
+  *in_trash = role == STORE_ROLE_TRASH;
+  return role >= 0;
 }
 
 static gint64

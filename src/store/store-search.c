@@ -9,8 +9,6 @@
 
 #include "store-search.h"
 
-#include <stdlib.h>
-
 #include "store-database-private.h"
 #include "store-error.h"
 #include "store-messages-private.h"
@@ -22,8 +20,8 @@
 #define CANCEL_CHECK_STEPS 1000
 /* Fixed parameter numbers for paging, above any the terms use (the parser
  * allows 1,000 terms; SQLite 3.32+ allows 32,766 parameters). */
-#define PARAM_BEFORE "30000"
-#define PARAM_LIMIT "30001"
+#define PARAM_BEFORE 30000
+#define PARAM_LIMIT 30001
 
 /* A search compiled to SQL. User text never enters the SQL text: every
  * value is a bound parameter, and words reach FTS5 only as quoted
@@ -380,28 +378,6 @@ compile (const StoreQuery *root)
   return g_steal_pointer (&search);
 }
 
-static const char *
-qualified_row_columns (void)
-{
-  static gsize once = 0;
-  static char *columns = NULL;
-
-  if (g_once_init_enter (&once))
-    {
-      g_auto (GStrv) names =
-          g_strsplit (_store_message_row_columns (), ", ", -1);
-      GString *qualified = g_string_new (NULL);
-
-      for (guint i = 0; names[i] != NULL; i++)
-        g_string_append_printf (qualified, "%sm.%s", i > 0 ? ", " : "",
-                                names[i]);
-      columns = g_string_free (qualified, FALSE);
-      g_once_init_leave (&once, 1);
-    }
-
-  return columns;
-}
-
 static char *
 build_sql (const Search *search, gboolean paged)
 {
@@ -418,14 +394,15 @@ build_sql (const Search *search, gboolean paged)
         "', '" STORE_MATCH_END "', '…', %d) "
         "FROM messages_fts CROSS JOIN messages m ON m.id = messages_fts.rowid "
         "WHERE messages_fts MATCH ?1 AND %s%s "
-        "ORDER BY messages_fts.rowid DESC LIMIT ?" PARAM_LIMIT,
-        qualified_row_columns (), SNIPPET_TOKENS, where,
-        paged ? " AND messages_fts.rowid < ?" PARAM_BEFORE : "");
+        "ORDER BY messages_fts.rowid DESC LIMIT ?" G_STRINGIFY (PARAM_LIMIT),
+        STORE_MESSAGE_ROW_COLUMNS ("m."), SNIPPET_TOKENS, where,
+        paged ? " AND messages_fts.rowid < ?" G_STRINGIFY (PARAM_BEFORE) : "");
 
-  return g_strdup_printf ("SELECT %s FROM messages m WHERE %s%s "
-                          "ORDER BY m.id DESC LIMIT ?" PARAM_LIMIT,
-                          qualified_row_columns (), where,
-                          paged ? " AND m.id < ?" PARAM_BEFORE : "");
+  return g_strdup_printf (
+      "SELECT %s FROM messages m WHERE %s%s "
+      "ORDER BY m.id DESC LIMIT ?" G_STRINGIFY (PARAM_LIMIT),
+      STORE_MESSAGE_ROW_COLUMNS ("m."), where,
+      paged ? " AND m.id < ?" G_STRINGIFY (PARAM_BEFORE) : "");
 }
 
 static int
@@ -456,9 +433,9 @@ bind_params (sqlite3_stmt *stmt, const SearchData *data)
     }
 
   if (rc == SQLITE_OK && data->before_id > 0)
-    rc = sqlite3_bind_int64 (stmt, atoi (PARAM_BEFORE), data->before_id);
+    rc = sqlite3_bind_int64 (stmt, PARAM_BEFORE, data->before_id);
   if (rc == SQLITE_OK)
-    rc = sqlite3_bind_int64 (stmt, atoi (PARAM_LIMIT), data->limit);
+    rc = sqlite3_bind_int64 (stmt, PARAM_LIMIT, data->limit);
 
   return rc == SQLITE_OK;
 }
