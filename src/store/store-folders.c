@@ -11,6 +11,7 @@
 
 #include "store-database-private.h"
 #include "store-error.h"
+#include "store-folders-private.h"
 #include "store-messages-private.h"
 
 #define STORE_NAME_MAX_CHARS 200
@@ -23,17 +24,14 @@
 
 typedef struct
 {
-  gint64   id;
-  char    *name;
-  char    *email;
-  gboolean keep_mail;
+  gint64 id;
+  char  *name;
 } FolderData;
 
 static void
 folder_data_free (FolderData *data)
 {
   g_free (data->name);
-  g_free (data->email);
   g_free (data);
 }
 
@@ -48,22 +46,11 @@ store_folder_free (StoreFolder *folder)
   g_free (folder);
 }
 
-void
-store_account_free (StoreAccount *account)
-{
-  if (account == NULL)
-    return;
-
-  g_free (account->name);
-  g_free (account->email);
-  g_free (account);
-}
-
 /* Names become parts of paths ("ACCOUNT/Inbox"), command-line arguments
  * and search terms (in:NAME): no slash, no leading '@' (the virtual
  * views), no control characters, no blank names. */
-static gboolean
-check_name (const char *kind, const char *name, GError **error)
+gboolean
+_store_check_name (const char *kind, const char *name, GError **error)
 {
   const char *p;
 
@@ -118,7 +105,7 @@ check_name (const char *kind, const char *name, GError **error)
 static gboolean
 check_folder_name (const char *name, GError **error)
 {
-  if (!check_name ("folder", name, error))
+  if (!_store_check_name ("folder", name, error))
     return FALSE;
 
   /* The built-in names stay unambiguous: Trash and Archive exist (the
@@ -236,99 +223,12 @@ store_database_find_folder (StoreDatabase *self,
   return g_ptr_array_steal_index (folders, 0);
 }
 
-static GPtrArray *
-query_accounts (StoreDatabase *self, const char *name, GError **error)
-{
-  StoreConnection      *conn = _store_database_get_reader (self);
-  g_autoptr (GPtrArray) accounts = NULL;
-  sqlite3_stmt         *stmt;
-  int                   rc;
-
-  stmt = _store_connection_prepare (
-      conn,
-      "SELECT a.id, a.name, a.email, f.id FROM accounts a "
-      "JOIN folders f ON f.account_id = a.id AND f.role = 1 "
-      "WHERE ?1 IS NULL OR a.name = ?1 ORDER BY a.name",
-      error);
-  if (stmt == NULL)
-    return NULL;
-
-  if (name != NULL)
-    sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
-
-  accounts =
-      g_ptr_array_new_with_free_func ((GDestroyNotify) store_account_free);
-  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
-    {
-      StoreAccount *account = g_new0 (StoreAccount, 1);
-
-      account->id = sqlite3_column_int64 (stmt, 0);
-      account->name = g_strdup ((const char *) sqlite3_column_text (stmt, 1));
-      account->email = g_strdup ((const char *) sqlite3_column_text (stmt, 2));
-      account->inbox_id = sqlite3_column_int64 (stmt, 3);
-      g_ptr_array_add (accounts, account);
-    }
-  sqlite3_reset (stmt);
-
-  if (rc != SQLITE_DONE)
-    {
-      _store_connection_set_error (conn, rc, error);
-      return NULL;
-    }
-
-  return g_steal_pointer (&accounts);
-}
-
-/**
- * store_database_list_accounts:
- *
- * Returns: (transfer full) (element-type StoreAccount): the accounts by
- *   name, or %NULL with @error set
- */
-GPtrArray *
-store_database_list_accounts (StoreDatabase *self, GError **error)
-{
-  g_return_val_if_fail (STORE_IS_DATABASE (self), NULL);
-
-  return query_accounts (self, NULL, error);
-}
-
-/**
- * store_database_find_account:
- *
- * Returns: (transfer full): the account called @name (any case), or %NULL
- *   with %STORE_ERROR_NOT_FOUND
- */
-StoreAccount *
-store_database_find_account (StoreDatabase *self,
-                             const char    *name,
-                             GError       **error)
-{
-  g_autoptr (GPtrArray) accounts = NULL;
-
-  g_return_val_if_fail (STORE_IS_DATABASE (self), NULL);
-  g_return_val_if_fail (name != NULL, NULL);
-
-  accounts = query_accounts (self, name, error);
-  if (accounts == NULL)
-    return NULL;
-
-  if (accounts->len == 0)
-    {
-      g_set_error (error, STORE_ERROR, STORE_ERROR_NOT_FOUND,
-                   "There is no account “%s”", name);
-      return NULL;
-    }
-
-  return g_ptr_array_steal_index (accounts, 0);
-}
-
-static gint64
-insert_folder (StoreConnection *conn,
-               gint64           account_id,
-               int              role,
-               const char      *name,
-               GError         **error)
+gint64
+_store_insert_folder (StoreConnection *conn,
+                      gint64           account_id,
+                      int              role,
+                      const char      *name,
+                      GError         **error)
 {
   sqlite3_stmt *stmt = _store_connection_prepare (
       conn, "INSERT INTO folders (account_id, role, name) VALUES (?, ?, ?)",
@@ -360,7 +260,7 @@ create_folder_change (StoreConnection *conn, gpointer user_data, GError **error)
 {
   FolderData *data = user_data;
 
-  return insert_folder (conn, 0, STORE_ROLE_USER, data->name, error);
+  return _store_insert_folder (conn, 0, STORE_ROLE_USER, data->name, error);
 }
 
 /**
@@ -483,11 +383,11 @@ store_database_rename_folder_async (StoreDatabase      *self,
       (GDestroyNotify) folder_data_free, cancellable, callback, user_data);
 }
 
-static GArray *
-folder_message_ids (StoreConnection *conn,
-                    const char      *sql,
-                    gint64           id,
-                    GError         **error)
+GArray *
+_store_folder_message_ids (StoreConnection *conn,
+                           const char      *sql,
+                           gint64           id,
+                           GError         **error)
 {
   g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   sqlite3_stmt      *stmt = _store_connection_prepare (conn, sql, error);
@@ -548,8 +448,8 @@ delete_folder_change (StoreConnection *conn, gpointer user_data, GError **error)
     }
 
   trash = _store_folder_id_for_role (conn, STORE_ROLE_TRASH, error);
-  ids = folder_message_ids (conn, "SELECT id FROM messages WHERE folder_id = ?",
-                            data->id, error);
+  ids = _store_folder_message_ids (
+      conn, "SELECT id FROM messages WHERE folder_id = ?", data->id, error);
   if (trash < 0 || ids == NULL)
     return -1;
 
@@ -581,165 +481,5 @@ store_database_delete_folder_async (StoreDatabase      *self,
   data->id = folder_id;
   _store_database_run_change (
       self, store_database_delete_folder_async, delete_folder_change, data,
-      (GDestroyNotify) folder_data_free, cancellable, callback, user_data);
-}
-
-static gint64
-add_account_change (StoreConnection *conn, gpointer user_data, GError **error)
-{
-  FolderData        *data = user_data;
-  g_autoptr (GError) local_error = NULL;
-  sqlite3_stmt      *stmt = _store_connection_prepare (
-           conn, "INSERT INTO accounts (name, email, created) VALUES (?, ?, ?)",
-           error);
-  gint64 account_id;
-
-  if (stmt == NULL)
-    return -1;
-
-  sqlite3_bind_text (stmt, 1, data->name, -1, SQLITE_STATIC);
-  sqlite3_bind_text (stmt, 2, data->email != NULL ? data->email : "", -1,
-                     SQLITE_STATIC);
-  sqlite3_bind_int64 (stmt, 3, g_get_real_time () / G_USEC_PER_SEC);
-  if (!_store_connection_step_done (conn, stmt, &local_error))
-    {
-      if (g_error_matches (local_error, STORE_ERROR, STORE_ERROR_EXISTS))
-        g_set_error (error, STORE_ERROR, STORE_ERROR_EXISTS,
-                     "There is an account “%s” already", data->name);
-      else
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      return -1;
-    }
-
-  account_id = sqlite3_last_insert_rowid (_store_connection_get_db (conn));
-  if (insert_folder (conn, account_id, STORE_ROLE_INBOX, "Inbox", error) < 0)
-    return -1;
-
-  return account_id;
-}
-
-/**
- * store_database_add_account_async:
- * @name: the account's name, unique in any case
- * @email: (nullable): its address
- *
- * Adds an account and its Inbox. Finish with
- * store_database_add_account_finish().
- */
-void
-store_database_add_account_async (StoreDatabase      *self,
-                                  const char         *name,
-                                  const char         *email,
-                                  GCancellable       *cancellable,
-                                  GAsyncReadyCallback callback,
-                                  gpointer            user_data)
-{
-  FolderData *data;
-  GError     *error = NULL;
-
-  g_return_if_fail (STORE_IS_DATABASE (self));
-
-  if (!check_name ("account", name, &error))
-    {
-      g_task_report_error (self, callback, user_data,
-                           store_database_add_account_async, error);
-      return;
-    }
-
-  data = g_new0 (FolderData, 1);
-  data->name = g_strdup (name);
-  data->email = g_strdup (email);
-  _store_database_run_change (
-      self, store_database_add_account_async, add_account_change, data,
-      (GDestroyNotify) folder_data_free, cancellable, callback, user_data);
-}
-
-/**
- * store_database_add_account_finish:
- *
- * Returns: the new account's id, or -1 with %STORE_ERROR_INVALID or
- *   %STORE_ERROR_EXISTS
- */
-gint64
-store_database_add_account_finish (StoreDatabase *self,
-                                   GAsyncResult  *result,
-                                   GError       **error)
-{
-  g_return_val_if_fail (g_task_is_valid (result, self), -1);
-
-  return g_task_propagate_int (G_TASK (result), error);
-}
-
-static gint64
-remove_account_change (StoreConnection *conn,
-                       gpointer         user_data,
-                       GError         **error)
-{
-  FolderData        *data = user_data;
-  g_autoptr (GArray) ids = NULL;
-  sqlite3_stmt      *stmt;
-
-  ids = folder_message_ids (
-      conn,
-      "SELECT m.id FROM messages m JOIN folders f ON f.id = m.folder_id "
-      "WHERE f.account_id = ?",
-      data->id, error);
-  if (ids == NULL)
-    return -1;
-
-  if (data->keep_mail)
-    {
-      gint64 archive =
-          _store_folder_id_for_role (conn, STORE_ROLE_ARCHIVE, error);
-
-      if (archive < 0 || !_store_move_messages (conn, ids, archive, error))
-        return -1;
-    }
-  else if (!_store_delete_messages (conn, ids, error))
-    return -1;
-
-  stmt = _store_connection_prepare (conn, "DELETE FROM accounts WHERE id = ?",
-                                    error);
-  if (stmt == NULL)
-    return -1;
-
-  sqlite3_bind_int64 (stmt, 1, data->id);
-  if (!_store_connection_step_done (conn, stmt, error))
-    return -1;
-
-  if (sqlite3_changes (_store_connection_get_db (conn)) == 0)
-    {
-      g_set_error (error, STORE_ERROR, STORE_ERROR_NOT_FOUND,
-                   "There is no account %" G_GINT64_FORMAT, data->id);
-      return -1;
-    }
-
-  return 0;
-}
-
-/**
- * store_database_remove_account_async:
- * @keep_mail: move the account's mail to Archive rather than delete it
- *
- * Removes an account, its Inbox and its UIDL ledger. Finish with
- * store_database_change_finish().
- */
-void
-store_database_remove_account_async (StoreDatabase      *self,
-                                     gint64              account_id,
-                                     gboolean            keep_mail,
-                                     GCancellable       *cancellable,
-                                     GAsyncReadyCallback callback,
-                                     gpointer            user_data)
-{
-  FolderData *data;
-
-  g_return_if_fail (STORE_IS_DATABASE (self));
-
-  data = g_new0 (FolderData, 1);
-  data->id = account_id;
-  data->keep_mail = keep_mail;
-  _store_database_run_change (
-      self, store_database_remove_account_async, remove_account_change, data,
       (GDestroyNotify) folder_data_free, cancellable, callback, user_data);
 }

@@ -9,6 +9,7 @@
 
 #include <gio/gio.h>
 
+#include "store-accounts.h"
 #include "store-database.h"
 
 G_BEGIN_DECLS
@@ -32,25 +33,12 @@ typedef struct
   guint64         unread;
 } StoreFolder;
 
-typedef struct
-{
-  gint64 id;
-  char  *name;
-  char  *email;
-  gint64 inbox_id;
-} StoreAccount;
-
 void store_folder_free (StoreFolder *folder);
-void store_account_free (StoreAccount *account);
 
 GPtrArray   *store_database_list_folders (StoreDatabase *self, GError **error);
 StoreFolder *store_database_find_folder (StoreDatabase *self,
                                          const char    *full_name,
                                          GError       **error);
-GPtrArray   *store_database_list_accounts (StoreDatabase *self, GError **error);
-StoreAccount *store_database_find_account (StoreDatabase *self,
-                                           const char    *name,
-                                           GError       **error);
 
 void   store_database_create_folder_async (StoreDatabase      *self,
                                            const char         *name,
@@ -72,23 +60,6 @@ void   store_database_delete_folder_async (StoreDatabase      *self,
                                            GAsyncReadyCallback callback,
                                            gpointer            user_data);
 
-void   store_database_add_account_async (StoreDatabase      *self,
-                                         const char         *name,
-                                         const char         *email,
-                                         GCancellable       *cancellable,
-                                         GAsyncReadyCallback callback,
-                                         gpointer            user_data);
-gint64 store_database_add_account_finish (StoreDatabase *self,
-                                          GAsyncResult  *result,
-                                          GError       **error);
-void   store_database_remove_account_async (StoreDatabase      *self,
-                                            gint64              account_id,
-                                            gboolean            keep_mail,
-                                            GCancellable       *cancellable,
-                                            GAsyncReadyCallback callback,
-                                            gpointer            user_data);
-
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (StoreFolder, store_folder_free)
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (StoreAccount, store_account_free)
 
 G_END_DECLS

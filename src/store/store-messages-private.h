@@ -34,6 +34,15 @@ void _store_database_run_change (StoreDatabase      *self,
                                  GAsyncReadyCallback callback,
                                  gpointer            user_data);
 
+void _store_database_run_durable_change (StoreDatabase      *self,
+                                         gpointer            source_tag,
+                                         StoreChangeFunc     func,
+                                         gpointer            data,
+                                         GDestroyNotify      destroy,
+                                         GCancellable       *cancellable,
+                                         GAsyncReadyCallback callback,
+                                         gpointer            user_data);
+
 StoreMessageRow *_store_message_row_from_statement (sqlite3_stmt *stmt,
                                                     int           first);
 /* The columns of a StoreMessageRow, each after @table (say "m." for a

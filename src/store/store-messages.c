@@ -909,6 +909,7 @@ typedef struct
   StoreChangeFunc func;
   gpointer        data;
   GDestroyNotify  destroy;
+  gboolean        durable;
 } ChangeJob;
 
 static void
@@ -926,7 +927,7 @@ change_job (StoreConnection *conn, StoreJob *store_job)
   GError    *error = NULL;
   gint64     result;
 
-  if (!_store_connection_begin (conn, FALSE, &error))
+  if (!_store_connection_begin (conn, job->durable, &error))
     {
       _store_job_return_error (store_job, error);
       return;
@@ -949,6 +950,29 @@ change_job (StoreConnection *conn, StoreJob *store_job)
   _store_job_return_int (store_job, result);
 }
 
+static void
+run_change (StoreDatabase      *self,
+            gpointer            source_tag,
+            StoreChangeFunc     func,
+            gpointer            data,
+            GDestroyNotify      destroy,
+            gboolean            durable,
+            GCancellable       *cancellable,
+            GAsyncReadyCallback callback,
+            gpointer            user_data)
+{
+  GTask     *task = g_task_new (self, cancellable, callback, user_data);
+  ChangeJob *job = g_new0 (ChangeJob, 1);
+
+  job->func = func;
+  job->data = data;
+  job->destroy = destroy;
+  job->durable = durable;
+  g_task_set_source_tag (task, source_tag);
+  g_task_set_task_data (task, job, (GDestroyNotify) change_job_free);
+  _store_database_run_write (self, task, change_job);
+}
+
 /**
  * _store_database_run_change:
  *
@@ -965,15 +989,28 @@ _store_database_run_change (StoreDatabase      *self,
                             GAsyncReadyCallback callback,
                             gpointer            user_data)
 {
-  GTask     *task = g_task_new (self, cancellable, callback, user_data);
-  ChangeJob *job = g_new0 (ChangeJob, 1);
+  run_change (self, source_tag, func, data, destroy, FALSE, cancellable,
+              callback, user_data);
+}
 
-  job->func = func;
-  job->data = data;
-  job->destroy = destroy;
-  g_task_set_source_tag (task, source_tag);
-  g_task_set_task_data (task, job, (GDestroyNotify) change_job_free);
-  _store_database_run_write (self, task, change_job);
+/**
+ * _store_database_run_durable_change:
+ *
+ * As _store_database_run_change(), with the commit synced to the disk
+ * (and with it every earlier commit) before the change finishes.
+ */
+void
+_store_database_run_durable_change (StoreDatabase      *self,
+                                    gpointer            source_tag,
+                                    StoreChangeFunc     func,
+                                    gpointer            data,
+                                    GDestroyNotify      destroy,
+                                    GCancellable       *cancellable,
+                                    GAsyncReadyCallback callback,
+                                    gpointer            user_data)
+{
+  run_change (self, source_tag, func, data, destroy, TRUE, cancellable,
+              callback, user_data);
 }
 
 static ChangeData *

@@ -145,6 +145,49 @@ store_test_add_account (StoreDatabase *db, const char *name, GError **error)
                                             error);
 }
 
+gint64
+store_test_save_account (StoreDatabase      *db,
+                         const StoreAccount *account,
+                         GError            **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  store_database_save_account_async (db, account, NULL,
+                                     pigeon_test_store_result_cb, &result);
+  return store_database_save_account_finish (db, pigeon_test_wait_for (&result),
+                                             error);
+}
+
+gboolean
+store_test_set_fetch_state (StoreDatabase *db,
+                            gint64         account_id,
+                            gint64         last_fetch,
+                            gint64         login_not_before,
+                            GError       **error)
+{
+  WAIT_CHANGE (db, store_database_set_fetch_state_async (
+                       db, account_id, last_fetch, login_not_before, NULL,
+                       pigeon_test_store_result_cb, &result));
+}
+
+gboolean
+store_test_mark_for_server_delete (StoreDatabase *db,
+                                   GArray        *ledger_ids,
+                                   GError       **error)
+{
+  WAIT_CHANGE (db,
+               store_database_mark_for_server_delete_async (
+                   db, ledger_ids, NULL, pigeon_test_store_result_cb, &result));
+}
+
+gboolean
+store_test_forget_ledger (StoreDatabase *db, GArray *ledger_ids, GError **error)
+{
+  WAIT_CHANGE (db,
+               store_database_forget_ledger_async (
+                   db, ledger_ids, NULL, pigeon_test_store_result_cb, &result));
+}
+
 GPtrArray *
 store_test_search (StoreDatabase *db,
                    const char    *query,

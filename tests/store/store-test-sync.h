@@ -47,6 +47,20 @@ gboolean   store_test_remove_account (StoreDatabase *db,
                                       gint64         account_id,
                                       gboolean       keep_mail,
                                       GError       **error);
+gint64     store_test_save_account (StoreDatabase      *db,
+                                    const StoreAccount *account,
+                                    GError            **error);
+gboolean   store_test_set_fetch_state (StoreDatabase *db,
+                                       gint64         account_id,
+                                       gint64         last_fetch,
+                                       gint64         login_not_before,
+                                       GError       **error);
+gboolean   store_test_mark_for_server_delete (StoreDatabase *db,
+                                              GArray        *ledger_ids,
+                                              GError       **error);
+gboolean   store_test_forget_ledger (StoreDatabase *db,
+                                     GArray        *ledger_ids,
+                                     GError       **error);
 GPtrArray *store_test_search (StoreDatabase *db,
                               const char    *query,
                               guint          limit,

@@ -356,6 +356,7 @@ test_upgrade_released_schema (Fixture *fixture, gconstpointer user_data)
   g_autoptr (GPtrArray)     folders = NULL;
   g_autoptr (GBytes)        raw = NULL;
   StoreView                 inbox = { .kind = STORE_VIEW_FOLDER };
+  g_autoptr (StoreAccount)  home = NULL;
   const StoreMessageRow    *reply;
   const StoreMessageRow    *root;
   GError                   *error = NULL;
@@ -401,6 +402,16 @@ test_upgrade_released_schema (Fixture *fixture, gconstpointer user_data)
   g_assert_cmpint (
       store_test_sql_int (fixture->path, "SELECT count(*) FROM uidl_ledger"),
       ==, 2);
+
+  /* Accounts from before settings existed get a uuid (their keyring key)
+   * and the defaults of a new account. */
+  home = store_database_find_account (db, "home", &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (strlen (home->uuid), ==, 32);
+  g_assert_cmpuint (home->port, ==, 995);
+  g_assert_cmpstr (home->security, ==, "tls");
+  g_assert_cmpuint (home->check_interval, ==, 10);
+  g_assert_true (home->enabled);
 }
 
 int
