@@ -18,6 +18,15 @@ G_BEGIN_DECLS
  * @ENGINE_ERROR_NOT_MAIL: a path given for import is not an mbox file, a
  *   Maildir or an .eml file (or a directory of them), or a file read as
  *   mbox does not start with a "From " line.
+ * @ENGINE_ERROR_INVALID_ACCOUNT: an account setting is wrong; the message
+ *   names it.
+ * @ENGINE_ERROR_NO_UIDL: the server cannot identify messages (no UIDL),
+ *   so copies cannot be kept on it without being downloaded again.
+ * @ENGINE_ERROR_BUSY: the account is being fetched already.
+ * @ENGINE_ERROR_TOO_SOON: the server allows no login yet (LOGIN-DELAY);
+ *   the message says when.
+ * @ENGINE_ERROR_NO_PASSWORD: the account has no password in the keyring
+ *   and none was given.
  *
  * Error codes in the #ENGINE_ERROR domain. I/O failures keep their
  * #G_IO_ERROR codes; cancellation is always %G_IO_ERROR_CANCELLED.
@@ -25,6 +34,11 @@ G_BEGIN_DECLS
 typedef enum
 {
   ENGINE_ERROR_NOT_MAIL,
+  ENGINE_ERROR_INVALID_ACCOUNT,
+  ENGINE_ERROR_NO_UIDL,
+  ENGINE_ERROR_BUSY,
+  ENGINE_ERROR_TOO_SOON,
+  ENGINE_ERROR_NO_PASSWORD,
 } EngineError;
 
 GQuark engine_error_quark (void);

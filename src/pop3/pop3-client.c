@@ -595,11 +595,14 @@ command_task_new (Pop3Client         *self,
   return task;
 }
 
-/* The lines of a listing body, CR and LF stripped. */
+/* The lines of a listing body, CR and LF stripped. An empty mailbox
+ * sends an empty body, whose data may be NULL. */
 static GStrv
 body_lines (GByteArray *body)
 {
-  g_autofree char *text = g_strndup ((const char *) body->data, body->len);
+  g_autofree char *text = body->len > 0
+                              ? g_strndup ((const char *) body->data, body->len)
+                              : g_strdup ("");
   GStrv            lines = g_strsplit (text, "\n", -1);
   gsize            kept = 0;
 

@@ -623,7 +623,7 @@ store_database_list_ledger (StoreDatabase *self,
   stmt = _store_connection_prepare (
       conn,
       "SELECT l.id, l.uidl, l.message_id, m.in_trash, l.first_seen, "
-      "l.pending_delete FROM uidl_ledger l "
+      "l.pending_delete, m.status FROM uidl_ledger l "
       "LEFT JOIN messages m ON m.id = l.message_id "
       "WHERE l.account_id = ? ORDER BY l.id",
       error);
@@ -643,6 +643,8 @@ store_database_list_ledger (StoreDatabase *self,
       entry->in_trash = sqlite3_column_int (stmt, 3) != 0;
       entry->first_seen = sqlite3_column_int64 (stmt, 4);
       entry->pending_delete = sqlite3_column_int (stmt, 5) != 0;
+      entry->partial =
+          (sqlite3_column_int (stmt, 6) & STORE_MESSAGE_STATUS_PARTIAL) != 0;
       g_ptr_array_add (entries, entry);
     }
   sqlite3_reset (stmt);

@@ -51,6 +51,7 @@ typedef struct
   char    *uidl;
   gint64   message_id; /* 0 once the local copy is deleted for good */
   gboolean in_trash;   /* the local copy is in Trash */
+  gboolean partial;    /* the local copy has the headers only */
   gint64   first_seen; /* Unix time */
   gboolean pending_delete;
 } StoreLedgerEntry;

@@ -659,6 +659,35 @@ test_cancel_mid_pipeline (Fixture *fixture, gconstpointer user_data)
   quit_client (again);
 }
 
+/* An empty mailbox answers LIST and UIDL with an empty listing. */
+static void
+test_empty_mailbox (Fixture *fixture, gconstpointer user_data)
+{
+  g_autoptr (Pop3Client)   client = logged_in_client (fixture->dovecot);
+  g_autoptr (GAsyncResult) list_result = NULL;
+  g_autoptr (GAsyncResult) uidl_result = NULL;
+  g_autoptr (GArray)       sizes = NULL;
+  g_autoptr (GPtrArray)    uidls = NULL;
+  g_autoptr (GError)       error = NULL;
+
+  pop3_client_list_async (client, NULL, pigeon_test_store_result_cb,
+                          &list_result);
+  sizes = pop3_client_list_finish (client, pigeon_test_wait_for (&list_result),
+                                   &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (sizes);
+  g_assert_cmpuint (sizes->len, ==, 0);
+
+  pop3_client_uidl_async (client, NULL, pigeon_test_store_result_cb,
+                          &uidl_result);
+  uidls = pop3_client_uidl_finish (client, pigeon_test_wait_for (&uidl_result),
+                                   &error);
+  g_assert_no_error (error);
+  g_assert_nonnull (uidls);
+  g_assert_cmpuint (uidls->len, ==, 0);
+  quit_client (client);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -674,6 +703,8 @@ main (int argc, char *argv[])
               fixture_setup, test_starttls_pinned, fixture_teardown);
   g_test_add ("/pop3/client/dovecot/tls-self-signed-rejected", Fixture, NULL,
               fixture_setup, test_tls_self_signed_rejected, fixture_teardown);
+  g_test_add ("/pop3/client/dovecot/empty-mailbox", Fixture, NULL,
+              fixture_setup, test_empty_mailbox, fixture_teardown);
   g_test_add ("/pop3/client/dovecot/tls-pin", Fixture, NULL, fixture_setup,
               test_tls_pin_accepts_then_other_pin_rejects, fixture_teardown);
   g_test_add ("/pop3/client/dovecot/certificate-func", Fixture, NULL,
