@@ -9,7 +9,6 @@
 
 #include "engine-account.h"
 
-#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "engine-error.h"
@@ -177,41 +176,40 @@ validate_server (StoreAccount *account, GError **error)
   Pop3AuthMechanism mechanism;
 
   if (account->host == NULL || *account->host == '\0')
-    return fail (error, _ ("The account needs a server name"));
+    return fail (error, "The account needs a server name");
   if (!is_valid_host (account->host))
-    return fail (error, _ ("The server name is not a host name or an IP "
-                           "address"));
+    return fail (error, "The server name is not a host name or an IP "
+                        "address");
   if (account->port == 0)
-    return fail (error, _ ("The port must be a number from 1 to 65535"));
+    return fail (error, "The port must be a number from 1 to 65535");
   if (!engine_security_from_string (account->security, &security))
-    return fail (error, _ ("The security must be “tls”, “starttls” or “none”"));
+    return fail (error, "The security must be “tls”, “starttls” or “none”");
   if (account->user_name == NULL || *account->user_name == '\0')
-    return fail (error, _ ("The account needs a user name"));
+    return fail (error, "The account needs a user name");
   if (!engine_auth_from_string (account->auth, &mechanism))
-    return fail (error, _ ("The authentication must be “automatic”, “user”, "
-                           "“apop”, “plain”, “login”, “cram-md5”, "
-                           "“xoauth2” or “oauthbearer”"));
+    return fail (error, "The authentication must be “automatic”, “user”, "
+                        "“apop”, “plain”, “login”, “cram-md5”, "
+                        "“xoauth2” or “oauthbearer”");
 
   if (security == POP3_SECURITY_NONE && !account->allow_insecure_auth &&
       (mechanism == POP3_AUTH_USER || mechanism == POP3_AUTH_PLAIN ||
        mechanism == POP3_AUTH_LOGIN))
-    return fail (error,
-                 _ ("Without encryption this authentication sends the "
-                    "password in clear text; allow insecure authentication "
-                    "or choose TLS"));
+    return fail (error, "Without encryption this authentication sends the "
+                        "password in clear text; allow insecure authentication "
+                        "or choose TLS");
   if (security == POP3_SECURITY_NONE &&
       (account->pinned_certificate != NULL || account->ca_file != NULL))
-    return fail (error, _ ("A certificate needs TLS or STARTTLS"));
+    return fail (error, "A certificate needs TLS or STARTTLS");
   if (account->pinned_certificate != NULL && account->ca_file != NULL)
-    return fail (error, _ ("Pin a certificate or name a CA file, not both"));
+    return fail (error, "Pin a certificate or name a CA file, not both");
 
   if (account->pinned_certificate != NULL)
     {
       char *normal = engine_normalize_fingerprint (account->pinned_certificate);
 
       if (normal == NULL)
-        return fail (error, _ ("A pinned certificate is given by its SHA-256 "
-                               "fingerprint: 64 hexadecimal digits"));
+        return fail (error, "A pinned certificate is given by its SHA-256 "
+                            "fingerprint: 64 hexadecimal digits");
       g_free (account->pinned_certificate);
       account->pinned_certificate = normal;
     }
@@ -225,10 +223,10 @@ validate_server (StoreAccount *account, GError **error)
       if (certificates == NULL)
         {
           g_set_error (error, ENGINE_ERROR, ENGINE_ERROR_INVALID_ACCOUNT,
-                       _ ("Cannot use “%s” as CA certificates: %s"),
+                       "Cannot use “%s” as CA certificates: %s",
                        account->ca_file,
                        local_error != NULL ? local_error->message
-                                           : _ ("it holds no PEM certificate"));
+                                           : "it holds no PEM certificate");
           return FALSE;
         }
       g_list_free_full (certificates, g_object_unref);
@@ -241,17 +239,17 @@ static gboolean
 validate_policy (const StoreAccount *account, GError **error)
 {
   if (account->check_interval > ENGINE_ACCOUNT_MAX_CHECK_INTERVAL)
-    return fail (error, _ ("Check at least once a week, or only when asked "
-                           "(an interval of 0)"));
+    return fail (error, "Check at least once a week, or only when asked "
+                        "(an interval of 0)");
   if (!account->keep_on_server &&
       (account->delete_after_days > 0 || account->delete_when_deleted_locally))
-    return fail (error, _ ("Deleting from the server later needs “keep "
-                           "copies on the server”"));
+    return fail (error, "Deleting from the server later needs “keep "
+                        "copies on the server”");
   if (account->delete_after_days > ENGINE_ACCOUNT_MAX_DELETE_AFTER_DAYS)
-    return fail (error, _ ("Keep copies for at most 36500 days, or for ever "
-                           "(0 days)"));
+    return fail (error, "Keep copies for at most 36500 days, or for ever "
+                        "(0 days)");
   if (account->size_limit > ENGINE_ACCOUNT_MAX_SIZE_LIMIT)
-    return fail (error, _ ("The size limit is at most 1048576 KB (1 GB)"));
+    return fail (error, "The size limit is at most 1048576 KB (1 GB)");
   return TRUE;
 }
 
@@ -271,10 +269,10 @@ engine_account_validate (StoreAccount *account, GError **error)
   g_return_val_if_fail (account != NULL, FALSE);
 
   if (account->name == NULL || *account->name == '\0')
-    return fail (error, _ ("The account needs a name"));
+    return fail (error, "The account needs a name");
   if (account->email == NULL || !is_valid_email (account->email))
-    return fail (error, _ ("The email address must look like "
-                           "name@example.org"));
+    return fail (error, "The email address must look like "
+                        "name@example.org");
 
   return validate_server (account, error) && validate_policy (account, error);
 }

@@ -9,7 +9,6 @@
 
 #include "engine-fetch.h"
 
-#include <glib/gi18n-lib.h>
 #include <string.h>
 
 #include "engine-account.h"
@@ -306,28 +305,28 @@ explain_error (EngineFetch *self, GError *error)
     case POP3_ERROR_MAILBOX_IN_USE:
       explained = g_error_new (
           POP3_ERROR, error->code,
-          _ ("%s: the mailbox is in use by another client; Pigeon tries "
-             "again at the next check (%s)"),
+          "%s: the mailbox is in use by another client; Pigeon tries "
+          "again at the next check (%s)",
           name, error->message);
       break;
     case POP3_ERROR_LOGIN_DELAY:
       explained = g_error_new (POP3_ERROR, error->code,
-                               _ ("%s: the server allows no login yet; "
-                                  "Pigeon waits before it tries again (%s)"),
+                               "%s: the server allows no login yet; "
+                               "Pigeon waits before it tries again (%s)",
                                name, error->message);
       break;
     case POP3_ERROR_SYS_TEMP:
-      explained = g_error_new (
-          POP3_ERROR, error->code,
-          _ ("%s: the server has a passing fault; Pigeon tries again "
-             "later (%s)"),
-          name, error->message);
+      explained =
+          g_error_new (POP3_ERROR, error->code,
+                       "%s: the server has a passing fault; Pigeon tries again "
+                       "later (%s)",
+                       name, error->message);
       break;
     case POP3_ERROR_AUTH_FAILED:
-      explained = g_error_new (
-          POP3_ERROR, error->code,
-          _ ("%s: the server refused the user name or password (%s)"), name,
-          error->message);
+      explained =
+          g_error_new (POP3_ERROR, error->code,
+                       "%s: the server refused the user name or password (%s)",
+                       name, error->message);
       break;
     default:
       explained = g_error_new (error->domain, error->code, "%s: %s", name,
@@ -759,13 +758,12 @@ start_download (EngineFetch *self)
       if (self->account->keep_on_server)
         {
           finish_with_error (
-              self,
-              g_error_new (ENGINE_ERROR, ENGINE_ERROR_NO_UIDL,
-                           _ ("The server cannot tell its messages apart "
-                              "(it has no UIDL), so Pigeon cannot keep "
-                              "copies there without downloading them again "
-                              "at every check. Turn off “keep copies on "
-                              "the server” for this account.")));
+              self, g_error_new (ENGINE_ERROR, ENGINE_ERROR_NO_UIDL,
+                                 "The server cannot tell its messages apart "
+                                 "(it has no UIDL), so Pigeon cannot keep "
+                                 "copies there without downloading them again "
+                                 "at every check. Turn off “keep copies on "
+                                 "the server” for this account."));
           return;
         }
       self->plan = engine_fetch_plan_new_without_uidl (self->sizes, &policy);
@@ -803,7 +801,8 @@ uidl_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (self->uidls == NULL)
     {
       /* A server without CAPA may still lack UIDL: it says -ERR. */
-      if (!g_error_matches (error, POP3_ERROR, POP3_ERROR_SERVER))
+      if (!g_error_matches (error, POP3_ERROR, POP3_ERROR_SERVER) &&
+          !g_error_matches (error, POP3_ERROR, POP3_ERROR_UNSUPPORTED))
         {
           finish_with_error (self, error);
           g_object_unref (self);
@@ -941,7 +940,7 @@ engine_fetch_run_async (EngineFetch        *self,
 
       self->phase = ENGINE_FETCH_PHASE_DONE;
       g_task_return_new_error (task, ENGINE_ERROR, ENGINE_ERROR_BUSY,
-                               _ ("%s is being fetched already"),
+                               "%s is being fetched already",
                                self->account->name);
       g_object_unref (task);
       return;
@@ -955,8 +954,8 @@ engine_fetch_run_async (EngineFetch        *self,
       g_autofree char *time = g_date_time_format (when, "%X");
 
       finish_with_error (self, g_error_new (ENGINE_ERROR, ENGINE_ERROR_TOO_SOON,
-                                            _ ("The server allows the next "
-                                               "login at %s"),
+                                            "The server allows the next "
+                                            "login at %s",
                                             time));
       return;
     }

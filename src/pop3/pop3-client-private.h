@@ -99,6 +99,9 @@ struct _Exchange
   Pop3Status   *status; /* the reply whose body is being read */
   GByteArray   *body;
   GError       *error;
+  /* The failure was the server's -ERR to the last command: every reply
+   * is read, so the session goes on. */
+  gboolean      in_sync;
   GCancellable *cancellable; /* ours: cancelled on failure or by the caller's */
   GCancellable *caller_cancellable;
   gulong        cancelled_id;

@@ -114,7 +114,10 @@ exchange_finish_if_idle (GTask *task)
   self->busy = FALSE;
   if (exchange->error != NULL)
     {
-      _pop3_client_close_connection (self);
+      if (exchange->in_sync)
+        keepalive_arm (self);
+      else
+        _pop3_client_close_connection (self);
       g_task_return_error (task, g_steal_pointer (&exchange->error));
     }
   else
@@ -243,6 +246,11 @@ exchange_complete_reply (GTask *task, Pop3Status *status, GByteArray *body)
 
   if (!exchange->reply_func (self, exchange, index, status, body, &error))
     {
+      exchange->in_sync =
+          index + 1 == exchange->requests->len &&
+          status->kind == POP3_STATUS_ERR &&
+          (g_error_matches (error, POP3_ERROR, POP3_ERROR_SERVER) ||
+           g_error_matches (error, POP3_ERROR, POP3_ERROR_UNSUPPORTED));
       exchange_fail (task, error);
       return FALSE;
     }

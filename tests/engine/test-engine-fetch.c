@@ -16,6 +16,8 @@
 #include "pigeon-test-dovecot.h"
 #include "pigeon-test-files.h"
 #include "pop3-error.h"
+#include "store-database-private.h"
+#include "store-error.h"
 #include "store-test-sync.h"
 
 /* The fetch against a real Dovecot over TLS: every policy leaves on the
@@ -398,6 +400,50 @@ test_cancel_midway (Fixture *fixture, gconstpointer user_data)
 }
 
 static void
+set_max_pages (Fixture *fixture, guint pages)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError)       error = NULL;
+
+  _store_database_set_max_page_count (fixture->db, pages, NULL,
+                                      pigeon_test_store_result_cb, &result);
+  g_assert_true (_store_database_set_max_page_count_finish (
+      fixture->db, pigeon_test_wait_for (&result), &error));
+  g_assert_no_error (error);
+}
+
+/* The disk fills up mid-fetch: the fetch stops with a clear error,
+ * deletes nothing on the server, leaves no message without its ledger
+ * row; with room again the next fetch completes, without duplicates. */
+static void
+test_full_disk (Fixture *fixture, gconstpointer user_data)
+{
+  g_autoptr (EngineFetch) job = NULL;
+  g_autoptr (GError)      error = NULL;
+  gint64                  pages;
+
+  seed (fixture, 900);
+  pages = sql_int (fixture, "PRAGMA page_count");
+  /* Room for about the first chunk, not for all. */
+  set_max_pages (fixture, (guint) pages + 200);
+
+  job = fetch (fixture, NULL, &error);
+  g_assert_error (error, STORE_ERROR, STORE_ERROR_FULL);
+  g_assert_nonnull (strstr (error->message, "disk is full"));
+  g_assert_cmpuint (on_server (fixture), ==, 900);
+  g_assert_cmpuint (engine_fetch_get_stored (job), <, 900);
+  g_assert_cmpint (sql_int (fixture, "SELECT count(*) FROM messages"), ==,
+                   engine_fetch_get_stored (job));
+  g_assert_cmpint (sql_int (fixture, "SELECT count(*) FROM uidl_ledger"), ==,
+                   engine_fetch_get_stored (job));
+
+  set_max_pages (fixture, G_MAXINT);
+  fetch_ok (fixture, 900 - engine_fetch_get_stored (job), 0, 900);
+  g_assert_cmpuint (on_server (fixture), ==, 0);
+  assert_each_stored_once (fixture);
+}
+
+static void
 test_wrong_password (Fixture *fixture, gconstpointer user_data)
 {
   g_autoptr (GAsyncResult) result = NULL;
@@ -463,6 +509,7 @@ main (int argc, char *argv[])
        test_delete_when_deleted_locally);
   ADD ("/engine/fetch/size-limit", test_size_limit);
   ADD ("/engine/fetch/cancel-midway", test_cancel_midway);
+  ADD ("/engine/fetch/full-disk", test_full_disk);
   ADD ("/engine/fetch/wrong-password", test_wrong_password);
   ADD ("/engine/fetch/busy", test_busy);
 

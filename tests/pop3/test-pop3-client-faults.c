@@ -686,13 +686,20 @@ test_uidl_unsupported (void)
   g_autoptr (Pop3Client)        client = NULL;
   g_autoptr (GError)            error = NULL;
   g_autoptr (GAsyncResult)      result = NULL;
+  g_autoptr (GAsyncResult)      list_result = NULL;
+  g_autoptr (GAsyncResult)      quit_result = NULL;
   g_autoptr (GPtrArray)         uids = NULL;
+  g_autoptr (GArray)            sizes = NULL;
 
   pigeon_fault_server_send_greeting (server, NULL);
   pigeon_fault_server_expect (server, "CAPA");
   pigeon_fault_server_send (server, "-ERR\r\n");
   pigeon_fault_server_expect (server, "UIDL");
   pigeon_fault_server_send (server, "-ERR command not implemented\r\n");
+  pigeon_fault_server_expect (server, "LIST");
+  pigeon_fault_server_send_multiline (server, "+OK", "1 120", NULL);
+  pigeon_fault_server_expect (server, "QUIT");
+  pigeon_fault_server_send (server, "+OK\r\n");
   client = start_and_client (server, POP3_SECURITY_NONE);
 
   g_assert_true (pop3_test_connect (client, &error));
@@ -702,7 +709,23 @@ test_uidl_unsupported (void)
   g_assert_null (uids);
   g_assert_error (error, POP3_ERROR, POP3_ERROR_UNSUPPORTED);
   g_assert_nonnull (strstr (error->message, "command not implemented"));
-  pigeon_fault_server_stop (server);
+  g_clear_error (&error);
+
+  /* A -ERR is an answer, not a broken connection: the session goes on
+   * (an RFC 1939 server then gets its messages by LIST and RETR). */
+  pop3_client_list_async (client, NULL, pigeon_test_store_result_cb,
+                          &list_result);
+  sizes = pop3_client_list_finish (client, pigeon_test_wait_for (&list_result),
+                                   &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (sizes->len, ==, 1);
+  g_assert_cmpuint (g_array_index (sizes, Pop3ListEntry, 0).octets, ==, 120);
+  pop3_client_quit_async (client, NULL, pigeon_test_store_result_cb,
+                          &quit_result);
+  g_assert_true (pop3_client_quit_finish (
+      client, pigeon_test_wait_for (&quit_result), &error));
+  g_assert_true (pigeon_fault_server_wait (server, WAIT_MS, &error));
+  g_assert_no_error (error);
 }
 
 static void

@@ -1,0 +1,549 @@
+/* test-engine-fetch-faults.c
+ *
+ * Copyright The Pigeon authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <sqlite3.h>
+
+#include "engine-error.h"
+#include "engine-fetch.h"
+#include "pigeon-fault-server.h"
+#include "pigeon-test-async.h"
+#include "pigeon-test-cert.h"
+#include "pigeon-test-files.h"
+#include "pop3-error.h"
+#include "store-test-sync.h"
+
+/* The fetch against servers that do what Dovecot does not: response
+ * codes, no UIDL, duplicate UIDLs, drops mid-message, withheld STLS and a
+ * changed certificate. Each checks what reached the store and which
+ * commands reached the server: no DELE without a stored message, no QUIT
+ * after a failure, no password where it must not go. */
+
+#define WAIT_MS 10000
+#define USER "jo"
+#define PASSWORD "secret-123"
+
+typedef struct
+{
+  char          *dir;
+  char          *path;
+  StoreDatabase *db;
+  StoreAccount  *account;
+} Fixture;
+
+static void
+fixture_set_up (Fixture *fixture, gconstpointer user_data)
+{
+  g_autoptr (GError)       error = NULL;
+  g_autoptr (StoreAccount) account = store_account_new ();
+
+  fixture->dir = g_dir_make_tmp ("pigeon-fetch-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->path = g_build_filename (fixture->dir, "pigeon.db", NULL);
+  fixture->db = store_test_open (fixture->path, &error);
+  g_assert_no_error (error);
+
+  account->name = g_strdup ("odd");
+  account->email = g_strdup ("jo@example.org");
+  account->host = g_strdup ("127.0.0.1");
+  g_free (account->security);
+  account->security = g_strdup ("none");
+  account->allow_insecure_auth = TRUE;
+  g_free (account->auth);
+  account->auth = g_strdup ("user");
+  account->user_name = g_strdup (USER);
+  account->id = store_test_save_account (fixture->db, account, &error);
+  g_assert_no_error (error);
+  fixture->account =
+      store_database_get_account (fixture->db, account->id, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_tear_down (Fixture *fixture, gconstpointer user_data)
+{
+  g_clear_object (&fixture->db);
+  pigeon_test_remove_tree (fixture->dir);
+  g_free (fixture->dir);
+  g_free (fixture->path);
+  store_account_free (fixture->account);
+}
+
+static void
+save (Fixture *fixture)
+{
+  g_autoptr (GError)       error = NULL;
+  g_autoptr (StoreAccount) stored = NULL;
+
+  store_test_save_account (fixture->db, fixture->account, &error);
+  g_assert_no_error (error);
+  /* Read back what a fetch would read (the fetch state included). */
+  stored =
+      store_database_get_account (fixture->db, fixture->account->id, &error);
+  g_assert_no_error (error);
+  store_account_free (fixture->account);
+  fixture->account = g_steal_pointer (&stored);
+}
+
+/* Greeting, CAPA with @capa (NULL-ended), USER and PASS accepted. */
+static void
+script_login (PigeonFaultServer *server, const char *const *capa)
+{
+  pigeon_fault_server_send_greeting (server, NULL);
+  pigeon_fault_server_expect (server, "CAPA");
+  pigeon_fault_server_send_capav (server, capa);
+  pigeon_fault_server_expect (server, "USER " USER);
+  pigeon_fault_server_send (server, "+OK\r\n");
+  pigeon_fault_server_expect (server, "PASS " PASSWORD);
+  pigeon_fault_server_send (server, "+OK logged in\r\n");
+}
+
+static const char *const capa_uidl[] = { "USER", "UIDL", "TOP", "RESP-CODES",
+                                         NULL };
+
+static EngineFetch *
+run_fetch (Fixture *fixture, PigeonFaultServer *server, GError **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError)       start_error = NULL;
+  EngineFetch             *job;
+
+  g_assert_true (pigeon_fault_server_start (server, &start_error));
+  g_assert_no_error (start_error);
+  fixture->account->port = pigeon_fault_server_get_port (server);
+  job = engine_fetch_new (fixture->db, fixture->account, PASSWORD);
+  engine_fetch_set_timeout (job, 10);
+  engine_fetch_run_async (job, NULL, pigeon_test_store_result_cb, &result);
+  engine_fetch_run_finish (job, pigeon_test_wait_for (&result), error);
+  return job;
+}
+
+static void
+assert_script_done (PigeonFaultServer *server)
+{
+  g_autoptr (GError) error = NULL;
+
+  g_assert_true (pigeon_fault_server_wait (server, WAIT_MS, &error));
+  g_assert_no_error (error);
+}
+
+static gint64
+count (Fixture *fixture, const char *table)
+{
+  g_autofree char *sql = g_strdup_printf ("SELECT count(*) FROM %s", table);
+
+  return store_test_sql_int (fixture->path, sql);
+}
+
+/* A server's -ERR at PASS: the code decides what the user reads, and
+ * the fetch stops there without QUIT. */
+static void
+fail_at_pass (Fixture    *fixture,
+              const char *reply,
+              int         code,
+              const char *user_words)
+{
+  g_autoptr (PigeonFaultServer) server =
+      pigeon_fault_server_new (NULL, PIGEON_FAULT_SERVER_PLAIN);
+  g_autoptr (EngineFetch) job = NULL;
+  g_autoptr (GError)      error = NULL;
+
+  pigeon_fault_server_send_greeting (server, NULL);
+  pigeon_fault_server_expect (server, "CAPA");
+  pigeon_fault_server_send_capav (server, capa_uidl);
+  pigeon_fault_server_expect (server, "USER " USER);
+  pigeon_fault_server_send (server, "+OK\r\n");
+  pigeon_fault_server_expect (server, "PASS " PASSWORD);
+  pigeon_fault_server_send (server, reply);
+
+  job = run_fetch (fixture, server, &error);
+  g_assert_error (error, POP3_ERROR, code);
+  if (strstr (error->message, user_words) == NULL)
+    g_error ("“%s” does not say “%s”", error->message, user_words);
+  /* The server's own words stay. */
+  g_assert_nonnull (strstr (error->message, "server words"));
+  g_assert_true (g_str_has_prefix (error->message, "odd: "));
+  assert_script_done (server);
+  g_assert_false (pigeon_fault_server_received_has_prefix (server, "QUIT"));
+  g_assert_cmpint (count (fixture, "messages"), ==, 0);
+}
+
+static void
+test_in_use (Fixture *fixture, gconstpointer user_data)
+{
+  fail_at_pass (fixture, "-ERR [IN-USE] server words\r\n",
+                POP3_ERROR_MAILBOX_IN_USE, "in use by another client");
+}
+
+static void
+test_sys_temp (Fixture *fixture, gconstpointer user_data)
+{
+  fail_at_pass (fixture, "-ERR [SYS/TEMP] server words\r\n",
+                POP3_ERROR_SYS_TEMP, "passing fault");
+}
+
+static void
+test_auth (Fixture *fixture, gconstpointer user_data)
+{
+  fail_at_pass (fixture, "-ERR [AUTH] server words\r\n", POP3_ERROR_AUTH_FAILED,
+                "refused the user name or password");
+}
+
+static void
+test_bad_password_without_code (Fixture *fixture, gconstpointer user_data)
+{
+  fail_at_pass (fixture, "-ERR server words\r\n", POP3_ERROR_AUTH_FAILED,
+                "refused the user name or password");
+}
+
+/* [LOGIN-DELAY]: no login before the server allows it, not even a
+ * connection; with no delay announced, five minutes. */
+static void
+test_login_delay (Fixture *fixture, gconstpointer user_data)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (EngineFetch)  again = NULL;
+  g_autoptr (GError)       error = NULL;
+  g_autoptr (StoreAccount) stored = NULL;
+  gint64                   before = g_get_real_time () / G_USEC_PER_SEC;
+
+  fail_at_pass (fixture, "-ERR [LOGIN-DELAY] server words\r\n",
+                POP3_ERROR_LOGIN_DELAY, "allows no login yet");
+
+  stored =
+      store_database_get_account (fixture->db, fixture->account->id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (stored->login_not_before, >=, before + 300);
+  g_assert_cmpint (stored->login_not_before, <=, before + 300 + 60);
+
+  /* Port 1 on loopback: nothing listens, so a connection would fail
+   * with another error. */
+  stored->port = 1;
+  again = engine_fetch_new (fixture->db, stored, PASSWORD);
+  engine_fetch_run_async (again, NULL, pigeon_test_store_result_cb, &result);
+  g_assert_false (
+      engine_fetch_run_finish (again, pigeon_test_wait_for (&result), &error));
+  g_assert_error (error, ENGINE_ERROR, ENGINE_ERROR_TOO_SOON);
+}
+
+static void
+script_empty_listing (PigeonFaultServer *server)
+{
+  pigeon_fault_server_expect (server, "LIST");
+  pigeon_fault_server_send_multiline (server, "+OK", NULL);
+  pigeon_fault_server_expect (server, "UIDL");
+  pigeon_fault_server_send_multiline (server, "+OK", NULL);
+  pigeon_fault_server_expect (server, "QUIT");
+  pigeon_fault_server_send (server, "+OK bye\r\n");
+}
+
+/* CAPA's LOGIN-DELAY is remembered after a good fetch. */
+static void
+test_login_delay_announced (Fixture *fixture, gconstpointer user_data)
+{
+  const char *const capa[] = { "USER", "UIDL", "LOGIN-DELAY 900", NULL };
+  g_autoptr (PigeonFaultServer) server =
+      pigeon_fault_server_new (NULL, PIGEON_FAULT_SERVER_PLAIN);
+  g_autoptr (EngineFetch)  job = NULL;
+  g_autoptr (GError)       error = NULL;
+  g_autoptr (StoreAccount) stored = NULL;
+  gint64                   before = g_get_real_time () / G_USEC_PER_SEC;
+
+  script_login (server, capa);
+  script_empty_listing (server);
+  job = run_fetch (fixture, server, &error);
+  g_assert_no_error (error);
+  assert_script_done (server);
+
+  stored =
+      store_database_get_account (fixture->db, fixture->account->id, &error);
+  g_assert_cmpint (stored->login_not_before, >=, before + 900);
+  g_assert_cmpint (stored->login_not_before, <=, before + 900 + 60);
+  g_assert_cmpint (stored->last_fetch, >=, before);
+}
+
+/* Without UIDL, copies cannot be kept: refused before any download. */
+static void
+test_no_uidl_keep_refused (Fixture *fixture, gconstpointer user_data)
+{
+  const char *const             capa[] = { "USER", "TOP", NULL };
+  g_autoptr (PigeonFaultServer) server =
+      pigeon_fault_server_new (NULL, PIGEON_FAULT_SERVER_PLAIN);
+  g_autoptr (EngineFetch) job = NULL;
+  g_autoptr (GError)      error = NULL;
+
+  fixture->account->keep_on_server = TRUE;
+  save (fixture);
+  script_login (server, capa);
+  pigeon_fault_server_expect (server, "LIST");
+  pigeon_fault_server_send_multiline (server, "+OK", "1 40", NULL);
+
+  job = run_fetch (fixture, server, &error);
+  g_assert_error (error, ENGINE_ERROR, ENGINE_ERROR_NO_UIDL);
+  g_assert_nonnull (strstr (error->message, "keep copies"));
+  assert_script_done (server);
+  g_assert_false (pigeon_fault_server_received_has_prefix (server, "RETR"));
+  g_assert_cmpint (count (fixture, "messages"), ==, 0);
+}
+
+/* Without UIDL, delete-after-download still works: each message is on
+ * the disk before its DELE. A server without CAPA at all is tried with
+ * UIDL, and its -ERR means "no UIDL". */
+static void
+test_no_uidl_delete_after_download (Fixture *fixture, gconstpointer user_data)
+{
+  g_autoptr (PigeonFaultServer) server =
+      pigeon_fault_server_new (NULL, PIGEON_FAULT_SERVER_PLAIN);
+  g_autoptr (EngineFetch) job = NULL;
+  g_autoptr (GError)      error = NULL;
+
+  pigeon_fault_server_send_greeting (server, NULL);
+  pigeon_fault_server_expect (server, "CAPA");
+  pigeon_fault_server_send (server, "-ERR what is CAPA\r\n");
+  pigeon_fault_server_expect (server, "USER " USER);
+  pigeon_fault_server_send (server, "+OK\r\n");
+  pigeon_fault_server_expect (server, "PASS " PASSWORD);
+  pigeon_fault_server_send (server, "+OK\r\n");
+  pigeon_fault_server_expect (server, "LIST");
+  pigeon_fault_server_send_multiline (server, "+OK", "1 40", "2 41", NULL);
+  pigeon_fault_server_expect (server, "UIDL");
+  pigeon_fault_server_send (server, "-ERR no such command\r\n");
+  pigeon_fault_server_expect (server, "RETR 1");
+  pigeon_fault_server_send_multiline (server, "+OK", "Subject: one", "",
+                                      "first", NULL);
+  pigeon_fault_server_expect (server, "RETR 2");
+  pigeon_fault_server_send_multiline (server, "+OK", "Subject: two", "",
+                                      "second", NULL);
+  pigeon_fault_server_expect (server, "DELE 1");
+  pigeon_fault_server_send (server, "+OK\r\n");
+  pigeon_fault_server_expect (server, "DELE 2");
+  pigeon_fault_server_send (server, "+OK\r\n");
+  pigeon_fault_server_expect (server, "QUIT");
+  pigeon_fault_server_send (server, "+OK\r\n");
+
+  job = run_fetch (fixture, server, &error);
+  g_assert_no_error (error);
+  assert_script_done (server);
+  g_assert_cmpuint (engine_fetch_get_stored (job), ==, 2);
+  g_assert_cmpuint (engine_fetch_get_deleted (job), ==, 2);
+  g_assert_cmpint (count (fixture, "messages"), ==, 2);
+  g_assert_cmpint (count (fixture, "uidl_ledger"), ==, 0);
+}
+
+/* Two copies under one UIDL (DESIGN.md invariant 9): both downloaded,
+ * each with its row, and both deleted, each because it has a row. */
+static void
+test_duplicate_uidls (Fixture *fixture, gconstpointer user_data)
+{
+  g_autoptr (PigeonFaultServer) server =
+      pigeon_fault_server_new (NULL, PIGEON_FAULT_SERVER_PLAIN);
+  g_autoptr (EngineFetch) job = NULL;
+  g_autoptr (GError)      error = NULL;
+
+  script_login (server, capa_uidl);
+  pigeon_fault_server_expect (server, "LIST");
+  pigeon_fault_server_send_multiline (server, "+OK", "1 40", "2 60", NULL);
+  pigeon_fault_server_expect (server, "UIDL");
+  pigeon_fault_server_send_multiline (server, "+OK", "1 same", "2 same", NULL);
+  pigeon_fault_server_expect (server, "RETR 1");
+  pigeon_fault_server_send_multiline (server, "+OK", "Subject: list copy", "",
+                                      "hello", NULL);
+  pigeon_fault_server_expect (server, "RETR 2");
+  pigeon_fault_server_send_multiline (server, "+OK", "Subject: cc copy", "",
+                                      "hello again", NULL);
+  pigeon_fault_server_expect (server, "DELE 1");
+  pigeon_fault_server_send (server, "+OK\r\n");
+  pigeon_fault_server_expect (server, "DELE 2");
+  pigeon_fault_server_send (server, "+OK\r\n");
+  pigeon_fault_server_expect (server, "QUIT");
+  pigeon_fault_server_send (server, "+OK\r\n");
+
+  job = run_fetch (fixture, server, &error);
+  g_assert_no_error (error);
+  assert_script_done (server);
+  g_assert_cmpuint (engine_fetch_get_stored (job), ==, 2);
+  g_assert_cmpuint (engine_fetch_get_deleted (job), ==, 2);
+  g_assert_cmpint (count (fixture, "messages"), ==, 2);
+  g_assert_cmpint (count (fixture, "uidl_ledger"), ==, 0);
+}
+
+/* The connection drops in the middle of message 2: message 1 is stored,
+ * nothing is deleted, no QUIT; the next fetch gets message 2 only. */
+static void
+test_drop_mid_message (Fixture *fixture, gconstpointer user_data)
+{
+  g_autoptr (PigeonFaultServer) server =
+      pigeon_fault_server_new (NULL, PIGEON_FAULT_SERVER_PLAIN);
+  g_autoptr (PigeonFaultServer) second =
+      pigeon_fault_server_new (NULL, PIGEON_FAULT_SERVER_PLAIN);
+  g_autoptr (EngineFetch) job = NULL;
+  g_autoptr (EngineFetch) again = NULL;
+  g_autoptr (GError)      error = NULL;
+  const char             *message_two = "+OK\r\nSubject: two\r\n\r\nsecond "
+                                        "message, cut short\r\n.\r\n";
+
+  script_login (server, capa_uidl);
+  pigeon_fault_server_expect (server, "LIST");
+  pigeon_fault_server_send_multiline (server, "+OK", "1 40", "2 50", NULL);
+  pigeon_fault_server_expect (server, "UIDL");
+  pigeon_fault_server_send_multiline (server, "+OK", "1 u-one", "2 u-two",
+                                      NULL);
+  pigeon_fault_server_expect (server, "RETR 1");
+  pigeon_fault_server_send_multiline (server, "+OK", "Subject: one", "",
+                                      "first", NULL);
+  pigeon_fault_server_expect (server, "RETR 2");
+  pigeon_fault_server_send_partial_then_close (server, message_two, 30);
+
+  job = run_fetch (fixture, server, &error);
+  g_assert_error (error, POP3_ERROR, POP3_ERROR_CONNECTION_CLOSED);
+  g_clear_error (&error);
+  assert_script_done (server);
+  g_assert_cmpuint (engine_fetch_get_stored (job), ==, 1);
+  g_assert_cmpint (count (fixture, "messages"), ==, 1);
+  g_assert_false (pigeon_fault_server_received_has_prefix (server, "DELE"));
+
+  script_login (second, capa_uidl);
+  pigeon_fault_server_expect (second, "LIST");
+  pigeon_fault_server_send_multiline (second, "+OK", "1 40", "2 50", NULL);
+  pigeon_fault_server_expect (second, "UIDL");
+  pigeon_fault_server_send_multiline (second, "+OK", "1 u-one", "2 u-two",
+                                      NULL);
+  pigeon_fault_server_expect (second, "RETR 2");
+  pigeon_fault_server_send_multiline (second, "+OK", "Subject: two", "",
+                                      "second", NULL);
+  /* Delete after download: both are on the disk now. */
+  pigeon_fault_server_expect (second, "DELE 1");
+  pigeon_fault_server_send (second, "+OK\r\n");
+  pigeon_fault_server_expect (second, "DELE 2");
+  pigeon_fault_server_send (second, "+OK\r\n");
+  pigeon_fault_server_expect (second, "QUIT");
+  pigeon_fault_server_send (second, "+OK\r\n");
+  again = run_fetch (fixture, second, &error);
+  g_assert_no_error (error);
+  assert_script_done (second);
+  g_assert_cmpuint (engine_fetch_get_stored (again), ==, 1);
+  g_assert_cmpint (count (fixture, "messages"), ==, 2);
+  g_assert_cmpint (count (fixture, "uidl_ledger"), ==, 0);
+}
+
+/* QUIT unanswered: whether the server deleted is unknown, so the rows
+ * stay (marked), and the next listing decides. */
+static void
+test_quit_unanswered (Fixture *fixture, gconstpointer user_data)
+{
+  g_autoptr (PigeonFaultServer) server =
+      pigeon_fault_server_new (NULL, PIGEON_FAULT_SERVER_PLAIN);
+  g_autoptr (EngineFetch) job = NULL;
+  g_autoptr (GError)      error = NULL;
+
+  script_login (server, capa_uidl);
+  pigeon_fault_server_expect (server, "LIST");
+  pigeon_fault_server_send_multiline (server, "+OK", "1 40", NULL);
+  pigeon_fault_server_expect (server, "UIDL");
+  pigeon_fault_server_send_multiline (server, "+OK", "1 u-one", NULL);
+  pigeon_fault_server_expect (server, "RETR 1");
+  pigeon_fault_server_send_multiline (server, "+OK", "Subject: one", "",
+                                      "first", NULL);
+  pigeon_fault_server_expect (server, "DELE 1");
+  pigeon_fault_server_send (server, "+OK\r\n");
+  pigeon_fault_server_expect (server, "QUIT");
+  pigeon_fault_server_close (server);
+
+  job = run_fetch (fixture, server, &error);
+  g_assert_nonnull (error);
+  assert_script_done (server);
+  g_assert_cmpint (count (fixture, "messages"), ==, 1);
+  g_assert_cmpint (
+      store_test_sql_int (fixture->path,
+                          "SELECT count(*) FROM uidl_ledger "
+                          "WHERE pending_delete = 1 AND uidl = 'u-one'"),
+      ==, 1);
+}
+
+/* A STARTTLS account on a server that offers no STLS sends no password
+ * (DESIGN.md invariant 8). */
+static void
+test_stls_withheld (Fixture *fixture, gconstpointer user_data)
+{
+  const char *const             capa[] = { "USER", "UIDL", "SASL PLAIN", NULL };
+  g_autoptr (PigeonFaultServer) server =
+      pigeon_fault_server_new (NULL, PIGEON_FAULT_SERVER_PLAIN);
+  g_autoptr (EngineFetch) job = NULL;
+  g_autoptr (GError)      error = NULL;
+
+  g_free (fixture->account->security);
+  fixture->account->security = g_strdup ("starttls");
+  fixture->account->allow_insecure_auth = FALSE;
+  pigeon_fault_server_send_greeting (server, NULL);
+  pigeon_fault_server_expect (server, "CAPA");
+  pigeon_fault_server_send_capav (server, capa);
+
+  job = run_fetch (fixture, server, &error);
+  g_assert_error (error, POP3_ERROR, POP3_ERROR_TLS_REQUIRED);
+  assert_script_done (server);
+  g_assert_false (pigeon_fault_server_received_has_prefix (server, "USER"));
+  g_assert_false (pigeon_fault_server_received_has_prefix (server, "AUTH"));
+}
+
+/* A pinned account whose server shows another certificate: refused,
+ * and nothing is sent over the connection (DESIGN.md invariant 7). */
+static void
+test_changed_certificate (Fixture *fixture, gconstpointer user_data)
+{
+  g_autoptr (PigeonTestCert)    pinned = NULL;
+  g_autoptr (PigeonTestCert)    presented = NULL;
+  g_autoptr (PigeonFaultServer) server = NULL;
+  g_autoptr (EngineFetch)       job = NULL;
+  g_autoptr (GError)            error = NULL;
+  const GPtrArray              *received;
+
+  pinned = pigeon_test_cert_new ("localhost", &error);
+  g_assert_no_error (error);
+  presented = pigeon_test_cert_new ("localhost", &error);
+  g_assert_no_error (error);
+  server = pigeon_fault_server_new (presented->tls,
+                                    PIGEON_FAULT_SERVER_IMPLICIT_TLS);
+  pigeon_fault_server_send_greeting (server, NULL);
+
+  g_free (fixture->account->security);
+  fixture->account->security = g_strdup ("tls");
+  fixture->account->pinned_certificate = g_strdup (pinned->sha256);
+  job = run_fetch (fixture, server, &error);
+  g_assert_error (error, POP3_ERROR, POP3_ERROR_CERTIFICATE_REJECTED);
+  g_assert_nonnull (strstr (error->message, presented->sha256));
+  pigeon_fault_server_wait (server, WAIT_MS, NULL);
+  received = pigeon_fault_server_get_received (server);
+  g_assert_cmpuint (received->len, ==, 0);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func)                                                        \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("/engine/fetch-faults/in-use", test_in_use);
+  ADD ("/engine/fetch-faults/sys-temp", test_sys_temp);
+  ADD ("/engine/fetch-faults/auth", test_auth);
+  ADD ("/engine/fetch-faults/bad-password", test_bad_password_without_code);
+  ADD ("/engine/fetch-faults/login-delay", test_login_delay);
+  ADD ("/engine/fetch-faults/login-delay-announced",
+       test_login_delay_announced);
+  ADD ("/engine/fetch-faults/no-uidl-keep-refused", test_no_uidl_keep_refused);
+  ADD ("/engine/fetch-faults/no-uidl-delete-after-download",
+       test_no_uidl_delete_after_download);
+  ADD ("/engine/fetch-faults/duplicate-uidls", test_duplicate_uidls);
+  ADD ("/engine/fetch-faults/drop-mid-message", test_drop_mid_message);
+  ADD ("/engine/fetch-faults/quit-unanswered", test_quit_unanswered);
+  ADD ("/engine/fetch-faults/stls-withheld", test_stls_withheld);
+  ADD ("/engine/fetch-faults/changed-certificate", test_changed_certificate);
+
+  return g_test_run ();
+}
