@@ -18,6 +18,13 @@ G_BEGIN_DECLS
  * @ENGINE_ERROR_NOT_MAIL: a path given for import is not an mbox file, a
  *   Maildir or an .eml file (or a directory of them), or a file read as
  *   mbox does not start with a "From " line.
+ * @ENGINE_ERROR_SECRETS_UNAVAILABLE: no Secret Service answers (no
+ *   session bus, or no keyring daemon on it), so no password can be
+ *   stored or read; the user can start one or type the password.
+ * @ENGINE_ERROR_SECRETS_LOCKED: the keyring is locked and stayed locked
+ *   (the unlock prompt was dismissed or could not be shown).
+ * @ENGINE_ERROR_SECRETS: the Secret Service answered but refused the
+ *   request; the message keeps its reason.
  *
  * Error codes in the #ENGINE_ERROR domain. I/O failures keep their
  * #G_IO_ERROR codes; cancellation is always %G_IO_ERROR_CANCELLED.
@@ -25,6 +32,9 @@ G_BEGIN_DECLS
 typedef enum
 {
   ENGINE_ERROR_NOT_MAIL,
+  ENGINE_ERROR_SECRETS_UNAVAILABLE,
+  ENGINE_ERROR_SECRETS_LOCKED,
+  ENGINE_ERROR_SECRETS,
 } EngineError;
 
 GQuark engine_error_quark (void);
