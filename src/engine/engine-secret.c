@@ -98,8 +98,10 @@ is_unavailable_dbus_error (const GError *error)
 /* Turns what libsecret or GDBus reported into an ENGINE_ERROR the user
  * can act on, keeping the original text at the end for a bug report.
  * Takes @error. A cancellation the caller asked for stays
- * G_IO_ERROR_CANCELLED; one the caller did not ask for can only come
- * from an unlock prompt the user dismissed. */
+ * G_IO_ERROR_CANCELLED. One it did not ask for is not expected (a
+ * dismissed unlock prompt ends in a locked error or, for a lookup, in no
+ * result), but it must not pass for the caller's own, which callers
+ * handle by showing nothing. */
 static GError *
 engine_secret_translate_error (GError *error, GCancellable *cancellable)
 {
@@ -110,10 +112,8 @@ engine_secret_translate_error (GError *error, GCancellable *cancellable)
       if (g_cancellable_is_cancelled (cancellable))
         return g_steal_pointer (&owned);
 
-      return g_error_new (ENGINE_ERROR, ENGINE_ERROR_SECRETS_LOCKED,
-                          "The keyring is locked and was not unlocked: "
-                          "unlock it (for example in Passwords and Keys) "
-                          "and try again (%s)",
+      return g_error_new (ENGINE_ERROR, ENGINE_ERROR_SECRETS,
+                          "The keyring refused the request: %s",
                           error->message);
     }
 
