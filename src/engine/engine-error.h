@@ -27,6 +27,13 @@ G_BEGIN_DECLS
  *   the message says when.
  * @ENGINE_ERROR_NO_PASSWORD: the account has no password in the keyring
  *   and none was given.
+ * @ENGINE_ERROR_SECRETS_UNAVAILABLE: no Secret Service answers (no
+ *   session bus, or no keyring daemon on it), so no password can be
+ *   stored or read; the user can start one or type the password.
+ * @ENGINE_ERROR_SECRETS_LOCKED: the keyring is locked and stayed locked
+ *   (the unlock prompt was dismissed or could not be shown).
+ * @ENGINE_ERROR_SECRETS: the Secret Service answered but refused the
+ *   request; the message keeps its reason.
  *
  * Error codes in the #ENGINE_ERROR domain. I/O failures keep their
  * #G_IO_ERROR codes; cancellation is always %G_IO_ERROR_CANCELLED.
@@ -39,6 +46,9 @@ typedef enum
   ENGINE_ERROR_BUSY,
   ENGINE_ERROR_TOO_SOON,
   ENGINE_ERROR_NO_PASSWORD,
+  ENGINE_ERROR_SECRETS_UNAVAILABLE,
+  ENGINE_ERROR_SECRETS_LOCKED,
+  ENGINE_ERROR_SECRETS,
 } EngineError;
 
 GQuark engine_error_quark (void);

@@ -15,11 +15,13 @@ PIGEON_BUILD_PACKAGES=(
 PIGEON_RUN_PACKAGES=(yelp)
 
 # What the test suites start or call: a real POP3 server, an X server and
-# AT-SPI for the UI, a keyring, the validators and the formatter.
+# AT-SPI for the UI, a keyring (gnome-keyring is in the build list; the
+# tests drive it with dbus-run-session, gdbus and secret-tool), the
+# validators and the formatter.
 PIGEON_TEST_PACKAGES=(
   dovecot-core dovecot-pop3d openssl
   xvfb xauth dbus dbus-x11 at-spi2-core python3 python3-dogtail
-  libsecret-tools clang-format flatpak-builder
+  libsecret-tools libglib2.0-bin clang-format flatpak-builder
   x11-utils xdotool imagemagick openbox
 )
 
