@@ -12,6 +12,8 @@
 #include <string.h>
 
 #include "engine-error.h"
+#include "engine-secret.h"
+#include "store-messages.h"
 
 static const struct
 {
@@ -275,4 +277,214 @@ engine_account_validate (StoreAccount *account, GError **error)
                         "name@example.org");
 
   return validate_server (account, error) && validate_policy (account, error);
+}
+
+typedef struct
+{
+  StoreDatabase *db;
+  StoreAccount  *account;
+  gboolean       keep_mail;
+  GError        *error; /* the failure to report after undoing */
+} AccountTaskData;
+
+static void
+account_task_data_free (AccountTaskData *data)
+{
+  g_clear_object (&data->db);
+  g_clear_pointer (&data->account, store_account_free);
+  g_clear_error (&data->error);
+  g_free (data);
+}
+
+static void
+add_undone_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  AccountTaskData  *data = g_task_get_task_data (task);
+
+  /* The account was not stored: its password goes too. A failure to
+   * clear it leaves an entry nothing finds, under a uuid never used. */
+  engine_secret_clear_finish (result, NULL);
+  g_task_return_error (task, g_steal_pointer (&data->error));
+}
+
+static void
+add_saved_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  AccountTaskData  *data = g_task_get_task_data (task);
+  GError           *error = NULL;
+  gint64            id;
+
+  id = store_database_save_account_finish (data->db, result, &error);
+  if (id < 0)
+    {
+      data->error = error;
+      engine_secret_clear_async (data->account->uuid, NULL, add_undone_cb,
+                                 g_steal_pointer (&task));
+      return;
+    }
+
+  g_task_return_int (task, id);
+}
+
+static void
+save_account (GTask *task)
+{
+  AccountTaskData *data = g_task_get_task_data (task);
+
+  store_database_save_account_async (data->db, data->account, NULL,
+                                     add_saved_cb, task);
+}
+
+static void
+add_secret_stored_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GTask  *task = user_data;
+  GError *error = NULL;
+
+  if (!engine_secret_store_finish (result, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+
+  save_account (task);
+}
+
+/**
+ * engine_account_add_async:
+ * @db: the store
+ * @account: a new account (id 0); checked with engine_account_validate()
+ * @password: (nullable): its password, kept in the Secret Service; %NULL
+ *   to give one at each fetch
+ *
+ * Adds an account: the password first, under a new uuid, then the
+ * account, so that no stored account ever lacks the password it was
+ * given; if the account cannot be stored, its password is cleared.
+ */
+void
+engine_account_add_async (StoreDatabase      *db,
+                          const StoreAccount *account,
+                          const char         *password,
+                          GCancellable       *cancellable,
+                          GAsyncReadyCallback callback,
+                          gpointer            user_data)
+{
+  GTask           *task = g_task_new (db, cancellable, callback, user_data);
+  AccountTaskData *data = g_new0 (AccountTaskData, 1);
+  GError          *error = NULL;
+
+  g_task_set_source_tag (task, engine_account_add_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) account_task_data_free);
+  data->db = g_object_ref (db);
+  data->account = store_account_copy (account);
+  data->account->id = 0;
+  g_free (data->account->uuid);
+  data->account->uuid = g_uuid_string_random ();
+
+  if (!engine_account_validate (data->account, &error))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+
+  if (password == NULL)
+    {
+      save_account (task);
+      return;
+    }
+
+  engine_secret_store_async (data->account->uuid, data->account->user_name,
+                             data->account->host, password, cancellable,
+                             add_secret_stored_cb, task);
+}
+
+/**
+ * engine_account_add_finish:
+ *
+ * Returns: the new account's id, or -1 with %ENGINE_ERROR_INVALID_ACCOUNT,
+ *   a keyring error (%ENGINE_ERROR_SECRETS_UNAVAILABLE...) or a
+ *   #StoreError (%STORE_ERROR_EXISTS: the name is taken)
+ */
+gint64
+engine_account_add_finish (GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (G_IS_TASK (result), -1);
+
+  return g_task_propagate_int (G_TASK (result), error);
+}
+
+static void
+removed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  GError           *error = NULL;
+
+  if (!store_database_change_finish (STORE_DATABASE (source), result, &error))
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
+
+static void
+remove_secret_cleared_cb (GObject      *source,
+                          GAsyncResult *result,
+                          gpointer      user_data)
+{
+  GTask           *task = user_data;
+  AccountTaskData *data = g_task_get_task_data (task);
+  GError          *error = NULL;
+
+  /* Without a Secret Service there is no password to clear (it was
+   * given at each fetch); any other failure keeps the account, so its
+   * password is not left behind unfound. */
+  if (!engine_secret_clear_finish (result, &error) &&
+      !g_error_matches (error, ENGINE_ERROR, ENGINE_ERROR_SECRETS_UNAVAILABLE))
+    {
+      g_task_return_error (task, error);
+      g_object_unref (task);
+      return;
+    }
+  g_clear_error (&error);
+
+  store_database_remove_account_async (data->db, data->account->id,
+                                       data->keep_mail, NULL, removed_cb, task);
+}
+
+/**
+ * engine_account_remove_async:
+ * @keep_mail: move the account's mail to Archive instead of deleting it
+ *
+ * Removes an account: its password from the Secret Service, then the
+ * account and its ledger from the store.
+ */
+void
+engine_account_remove_async (StoreDatabase      *db,
+                             const StoreAccount *account,
+                             gboolean            keep_mail,
+                             GCancellable       *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer            user_data)
+{
+  GTask           *task = g_task_new (db, cancellable, callback, user_data);
+  AccountTaskData *data = g_new0 (AccountTaskData, 1);
+
+  g_task_set_source_tag (task, engine_account_remove_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) account_task_data_free);
+  data->db = g_object_ref (db);
+  data->account = store_account_copy (account);
+  data->keep_mail = keep_mail;
+  engine_secret_clear_async (account->uuid, cancellable,
+                             remove_secret_cleared_cb, task);
+}
+
+gboolean
+engine_account_remove_finish (GAsyncResult *result, GError **error)
+{
+  g_return_val_if_fail (G_IS_TASK (result), FALSE);
+
+  return g_task_propagate_boolean (G_TASK (result), error);
 }

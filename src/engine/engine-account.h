@@ -11,6 +11,7 @@
 
 #include "pop3-client.h"
 #include "store-accounts.h"
+#include "store-database.h"
 
 G_BEGIN_DECLS
 
@@ -20,6 +21,21 @@ G_BEGIN_DECLS
 #define ENGINE_ACCOUNT_MAX_SIZE_LIMIT (1024 * 1024) /* KiB */
 
 gboolean engine_account_validate (StoreAccount *account, GError **error);
+
+void     engine_account_add_async (StoreDatabase      *db,
+                                   const StoreAccount *account,
+                                   const char         *password,
+                                   GCancellable       *cancellable,
+                                   GAsyncReadyCallback callback,
+                                   gpointer            user_data);
+gint64   engine_account_add_finish (GAsyncResult *result, GError **error);
+void     engine_account_remove_async (StoreDatabase      *db,
+                                      const StoreAccount *account,
+                                      gboolean            keep_mail,
+                                      GCancellable       *cancellable,
+                                      GAsyncReadyCallback callback,
+                                      gpointer            user_data);
+gboolean engine_account_remove_finish (GAsyncResult *result, GError **error);
 
 gboolean engine_security_from_string (const char *word, Pop3Security *security);
 const char *engine_security_to_string (Pop3Security security);
