@@ -440,6 +440,16 @@ check "a store locked by another process exits 5" bash -c '
   test $? -eq 5' _ "$cli" "$err"
 check "... with one line naming the lock" one_error_line "another Pigeon"
 
+# A damaged store is a store error too, and is left as it was.
+mkdir -p "$work/damaged"
+head -c 8192 /dev/urandom >"$work/damaged/pigeon.db"
+damaged_sum=$(sha256sum <"$work/damaged/pigeon.db")
+PIGEON_DATA_DIR="$work/damaged" "$cli" list >"$out" 2>"$err"
+rc=$?
+check "a damaged store exits 5 in one line" fails_with 5 damaged
+check "... and is left byte for byte" \
+  test "$(sha256sum <"$work/damaged/pigeon.db")" = "$damaged_sum"
+
 # --- help --------------------------------------------------------------------------
 run --help
 for command in list search show mark move delete folder import export; do
