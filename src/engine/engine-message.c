@@ -53,6 +53,28 @@ recipients_of (MimeSummary *summary)
 StoreNewMessage *
 engine_message_new (GBytes *raw, gint64 received)
 {
+  return engine_message_new_full (raw, received, NULL, NULL);
+}
+
+/**
+ * engine_message_new_full:
+ * @raw: the message's bytes
+ * @received: when it arrived
+ * @out_to: (out) (optional) (transfer full): the To addresses, formatted
+ *   as in the summary's recipients ("" when none)
+ * @out_cc: (out) (optional) (transfer full): the Cc addresses, likewise
+ *
+ * engine_message_new(), plus To and Cc apart: the store keeps them as one
+ * recipients text, and a message's full view shows them apart.
+ *
+ * Returns: (transfer full): the summarised message, as engine_message_new()
+ */
+StoreNewMessage *
+engine_message_new_full (GBytes *raw,
+                         gint64  received,
+                         char  **out_to,
+                         char  **out_cc)
+{
   StoreNewMessage        *message = store_new_message_new ();
   gsize                   length = 0;
   const guint8           *data = g_bytes_get_data (raw, &length);
@@ -76,6 +98,10 @@ engine_message_new (GBytes *raw, gint64 received)
       message->from_address = g_steal_pointer (&summary->from->address);
     }
   message->recipients = recipients_of (summary);
+  if (out_to != NULL)
+    *out_to = mime_address_list_to_string (summary->to);
+  if (out_cc != NULL)
+    *out_cc = mime_address_list_to_string (summary->cc);
   message->subject = steal_or_empty (&summary->subject);
   message->preview = steal_or_empty (&summary->preview);
   message->body_text = steal_or_empty (&summary->body_text);

@@ -20,6 +20,14 @@ if [ "${#files[@]}" -eq 0 ]; then
   echo "format: no C files found under $root"; exit 1
 fi
 
+# One clang-format for all files first: one process per file took ~28 s
+# of the test's 30 s timeout on the 2-core CI machine. Only when that
+# finds something are the files checked one by one, to name each.
+if clang-format --dry-run --Werror "${files[@]}" >/dev/null 2>&1; then
+  echo "format: ok (${#files[@]} files)"
+  exit 0
+fi
+
 bad=0
 for f in "${files[@]}"; do
   if ! clang-format --dry-run --Werror "$f" >/dev/null 2>&1; then

@@ -1,0 +1,212 @@
+/* cli-transfer.c
+ *
+ * Copyright The Pigeon authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "cli-transfer.h"
+
+#include <glib/gi18n.h>
+
+#include "cli-common.h"
+#include "engine-export.h"
+#include "engine-import.h"
+
+typedef struct
+{
+  guint64  before; /* messages of the paths done already */
+  gboolean shown;
+} Progress;
+
+/* Progress goes to stderr and only to a terminal: a script reading
+ * stdout or a log of stderr gets the summary line alone. */
+static void
+on_import_progress_cb (guint64 done, gpointer user_data)
+{
+  Progress *progress = user_data;
+
+  /* Translators: progress of "pigeon-cli import", redrawn in place. */
+  g_printerr (_ ("\rImporting… %" G_GUINT64_FORMAT " messages"),
+              progress->before + done);
+  progress->shown = TRUE;
+}
+
+static void
+on_export_progress_cb (guint64 done, gpointer user_data)
+{
+  Progress *progress = user_data;
+
+  /* Translators: progress of "pigeon-cli export", redrawn in place. */
+  g_printerr (_ ("\rExporting… %" G_GUINT64_FORMAT " messages"), done);
+  progress->shown = TRUE;
+}
+
+static void
+end_progress (Progress *progress)
+{
+  if (progress->shown)
+    g_printerr ("\n");
+  progress->shown = FALSE;
+}
+
+/**
+ * cli_transfer_import:
+ *
+ * `pigeon-cli import --folder F PATH...`: each PATH an mbox file, a
+ * Maildir, an .eml file or a directory of them (the engine tells which).
+ * Paths are imported one after the other; a failing one stops the run,
+ * and what the paths before it brought stays imported.
+ */
+int
+cli_transfer_import (int argc, char **argv)
+{
+  g_autoptr (GOptionContext) context = NULL;
+  g_autoptr (StoreDatabase)  db = NULL;
+  g_autoptr (StoreFolder)    target = NULL;
+  g_autoptr (GError)         error = NULL;
+  g_autofree char           *folder = NULL;
+  Progress                   progress = { 0 };
+  gboolean                   terminal = cli_stderr_is_terminal ();
+  const GOptionEntry entries[] = { { "folder", 0, 0, G_OPTION_ARG_STRING,
+                                     &folder, N_ ("The folder to import into"),
+                                     N_ ("F") },
+                                   { NULL } };
+
+  context = cli_option_context_new (
+      "import", _ ("PATH…"),
+      _ ("Imports mail into a folder: mbox files, Maildirs, .eml files or "
+         "directories of .eml files."),
+      entries);
+  if (!cli_option_context_parse (context, &argc, &argv, &error))
+    return cli_fail (error);
+  if (folder == NULL || argc < 2)
+    {
+      g_set_error_literal (&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _ ("import needs --folder and at least one PATH"));
+      return cli_fail (error);
+    }
+
+  db = cli_open_store (&error);
+  if (db == NULL)
+    return cli_fail (error);
+  target = cli_find_folder (db, folder, &error);
+  if (target == NULL)
+    return cli_fail (error);
+
+  for (int i = 1; i < argc; i++)
+    {
+      g_autoptr (GAsyncResult) result = NULL;
+      GAsyncResult            *slot = NULL;
+      guint64                  imported = 0;
+
+      engine_import_async (db, argv[i], target->id,
+                           terminal ? on_import_progress_cb : NULL, &progress,
+                           NULL, cli_async_done, &slot);
+      result = cli_async_wait (&slot);
+      if (!engine_import_finish (result, &imported, &error))
+        {
+          end_progress (&progress);
+          if (progress.before > 0)
+            g_printerr (_ ("Imported %" G_GUINT64_FORMAT
+                           " messages into %s before the failure\n"),
+                        progress.before, target->full_name);
+          return cli_fail (error);
+        }
+      progress.before += imported;
+    }
+
+  end_progress (&progress);
+  g_print (_ ("Imported %" G_GUINT64_FORMAT " messages into %s\n"),
+           progress.before, target->full_name);
+  return CLI_EXIT_OK;
+}
+
+/**
+ * cli_transfer_export:
+ *
+ * `pigeon-cli export --folder F (--mbox FILE | --eml DIR)`: the folder's
+ * messages byte for byte, oldest first. Never writes over a file.
+ */
+int
+cli_transfer_export (int argc, char **argv)
+{
+  g_autoptr (GOptionContext) context = NULL;
+  g_autoptr (StoreDatabase)  db = NULL;
+  g_autoptr (StoreFolder)    source = NULL;
+  g_autoptr (GAsyncResult)   result = NULL;
+  g_autoptr (GError)         error = NULL;
+  g_autofree char           *folder = NULL;
+  g_autofree char           *mbox = NULL;
+  g_autofree char           *eml = NULL;
+  GAsyncResult              *slot = NULL;
+  Progress                   progress = { 0 };
+  guint64                    exported = 0;
+  const char                *path;
+  const GOptionEntry         entries[] = {
+            { "folder", 0, 0, G_OPTION_ARG_STRING, &folder, N_ ("The folder to export"),
+              N_ ("F") },
+            { "mbox", 0, 0, G_OPTION_ARG_FILENAME, &mbox,
+              N_ ("Write one mbox file (mboxrd); it must not exist"), N_ ("FILE") },
+            { "eml", 0, 0, G_OPTION_ARG_FILENAME, &eml,
+              N_ ("Write one ID.eml file per message into DIR"), N_ ("DIR") },
+            { NULL }
+  };
+
+  context = cli_option_context_new (
+      "export", NULL,
+      _ ("Exports a folder’s messages byte for byte, oldest first. Nothing "
+         "existing is overwritten."),
+      entries);
+  if (!cli_option_context_parse (context, &argc, &argv, &error))
+    return cli_fail (error);
+  if (folder == NULL || (mbox == NULL) == (eml == NULL) || argc > 1)
+    {
+      g_set_error_literal (&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _ ("export needs --folder and one of --mbox FILE "
+                              "or --eml DIR"));
+      return cli_fail (error);
+    }
+  path = mbox != NULL ? mbox : eml;
+
+  db = cli_open_store (&error);
+  if (db == NULL)
+    return cli_fail (error);
+  source = cli_find_folder (db, folder, &error);
+  if (source == NULL)
+    return cli_fail (error);
+
+  engine_export_async (
+      db, source->id, mbox != NULL ? ENGINE_EXPORT_MBOX : ENGINE_EXPORT_EML,
+      path, cli_stderr_is_terminal () ? on_export_progress_cb : NULL, &progress,
+      NULL, cli_async_done, &slot);
+  result = cli_async_wait (&slot);
+  if (!engine_export_finish (result, &exported, &error))
+    {
+      end_progress (&progress);
+      if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_EXISTS))
+        {
+          g_autoptr (GError) exists = NULL;
+
+          if (mbox != NULL)
+            g_set_error (&exists, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                         _ ("%s exists already; export never writes over a "
+                            "file"),
+                         path);
+          else
+            g_set_error (&exists, G_IO_ERROR, G_IO_ERROR_EXISTS,
+                         _ ("%s holds a file of the same name already; export "
+                            "never writes over a file (%s)"),
+                         path, error->message);
+          return cli_fail (exists);
+        }
+      return cli_fail (error);
+    }
+
+  end_progress (&progress);
+  g_print (_ ("Exported %" G_GUINT64_FORMAT " messages from %s to %s\n"),
+           exported, source->full_name, path);
+  return CLI_EXIT_OK;
+}
