@@ -14,6 +14,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "engine-error.h"
+#include "pop3-error.h"
 #include "store-error.h"
 
 /**
@@ -59,6 +61,33 @@ cli_error_exit_status (const GError *error)
 
   if (error->domain == G_TLS_ERROR || error->domain == G_RESOLVER_ERROR)
     return CLI_EXIT_NETWORK;
+
+  if (error->domain == POP3_ERROR)
+    {
+      switch ((Pop3Error) error->code)
+        {
+        case POP3_ERROR_AUTH_FAILED:
+        case POP3_ERROR_INSECURE_AUTH:
+          return CLI_EXIT_AUTH;
+        case POP3_ERROR_TLS_REQUIRED:
+        case POP3_ERROR_CERTIFICATE_REJECTED:
+        case POP3_ERROR_TIMEOUT:
+        case POP3_ERROR_CONNECTION_CLOSED:
+        case POP3_ERROR_PROTOCOL:
+          return CLI_EXIT_NETWORK;
+        case POP3_ERROR_SERVER:
+        case POP3_ERROR_MAILBOX_IN_USE:
+        case POP3_ERROR_LOGIN_DELAY:
+        case POP3_ERROR_SYS_TEMP:
+        case POP3_ERROR_SYS_PERM:
+        case POP3_ERROR_UNSUPPORTED:
+        default:
+          return CLI_EXIT_FAILED;
+        }
+    }
+
+  if (g_error_matches (error, ENGINE_ERROR, ENGINE_ERROR_NO_PASSWORD))
+    return CLI_EXIT_AUTH;
 
   if (error->domain == G_IO_ERROR)
     {

@@ -12,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "cli-account.h"
 #include "cli-common.h"
+#include "cli-fetch.h"
 #include "cli-folder.h"
 #include "cli-mail.h"
 #include "cli-transfer.h"
@@ -27,6 +29,8 @@ typedef struct
 
 /* Every command, in the order --help lists them. */
 static const CliCommand commands[] = {
+  { "account", cli_account, N_ ("Add, edit, list or remove POP3 accounts") },
+  { "fetch", cli_fetch, N_ ("Download new mail from the accounts") },
   { "list", cli_mail_list, N_ ("List the messages of a folder or view") },
   { "search", cli_mail_search, N_ ("Search all mail, newest first") },
   { "show", cli_mail_show, N_ ("Show a message, or its exact bytes") },

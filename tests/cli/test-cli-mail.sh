@@ -8,8 +8,6 @@
 set -u
 cli=${1:?usage: test-cli-mail.sh PIGEON_CLI MAIL_DIR}
 mail=${2:?usage: test-cli-mail.sh PIGEON_CLI MAIL_DIR}
-n=0
-failed=0
 work=$(mktemp -d)
 [ -n "${KEEP_WORK:-}" ] || trap 'rm -rf "$work"' EXIT
 export PIGEON_DATA_DIR="$work/data"
@@ -18,19 +16,8 @@ export TZ=UTC
 out="$work/out"
 err="$work/err"
 
-check () {  # check DESCRIPTION COMMAND...
-  local description=$1
-  shift
-  n=$((n + 1))
-  if "$@"; then
-    echo "ok $n - $description"
-  else
-    echo "not ok $n - $description"
-    sed 's/^/# stdout: /' "$out" | head -n 20
-    sed 's/^/# stderr: /' "$err" | head -n 20
-    failed=1
-  fi
-}
+# shellcheck source=tap-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/tap-lib.sh"
 
 run () { "$cli" "$@" >"$out" 2>"$err"; rc=$?; }
 status_is () { test "$rc" -eq "$1"; }

@@ -4,25 +4,12 @@
 set -u
 cli=${1:?usage: test-cli.sh PIGEON_CLI VERSION}
 version=${2:?usage: test-cli.sh PIGEON_CLI VERSION}
-n=0
-failed=0
 out=$(mktemp)
 err=$(mktemp)
 trap 'rm -f "$out" "$err"' EXIT
 
-check () {  # check DESCRIPTION CONDITION...
-  local description=$1
-  shift
-  n=$((n + 1))
-  if "$@"; then
-    echo "ok $n - $description"
-  else
-    echo "not ok $n - $description"
-    sed 's/^/# stdout: /' "$out"
-    sed 's/^/# stderr: /' "$err"
-    failed=1
-  fi
-}
+# shellcheck source=tap-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/tap-lib.sh"
 
 run () { "$cli" "$@" >"$out" 2>"$err"; rc=$?; }
 

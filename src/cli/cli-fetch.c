@@ -1,0 +1,312 @@
+/* cli-fetch.c
+ *
+ * Copyright The Pigeon authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "cli-fetch.h"
+
+#include <glib/gi18n.h>
+
+#include "cli-account.h"
+#include "cli-common.h"
+#include "engine-error.h"
+#include "engine-fetch.h"
+#include "engine-secret.h"
+#include "pop3-error.h"
+
+/* Every account fetches at once; each reports on its own line. */
+typedef struct
+{
+  EngineFetch *fetch;
+  GError      *error;
+  gboolean     done;
+} Run;
+
+typedef struct
+{
+  GPtrArray *runs; /* of Run */
+  guint      running;
+  gboolean   show_progress;
+  gint64     last_progress; /* monotonic µs */
+} FetchAll;
+
+static void
+run_free (Run *run)
+{
+  g_clear_object (&run->fetch);
+  g_clear_error (&run->error);
+  g_free (run);
+}
+
+static void
+print_progress (FetchAll *all, gboolean force)
+{
+  gint64   now = g_get_monotonic_time ();
+  GString *line;
+
+  if (!all->show_progress || (!force && now - all->last_progress < 100000))
+    return;
+  all->last_progress = now;
+
+  line = g_string_new ("\r");
+  for (guint i = 0; i < all->runs->len; i++)
+    {
+      Run             *run = all->runs->pdata[i];
+      g_autofree char *done =
+          g_format_size (engine_fetch_get_bytes_done (run->fetch));
+      g_autofree char *total =
+          g_format_size (engine_fetch_get_bytes_total (run->fetch));
+
+      if (i > 0)
+        g_string_append (line, "  ");
+      /* Translators: account name, messages done and to do, then sizes. */
+      g_string_append_printf (line, _ ("%s: %u of %u (%s of %s)"),
+                              engine_fetch_get_account (run->fetch)->name,
+                              engine_fetch_get_messages_done (run->fetch),
+                              engine_fetch_get_messages_total (run->fetch),
+                              done, total);
+    }
+  g_string_append (line, "\033[K");
+  g_printerr ("%s", line->str);
+  g_string_free (line, TRUE);
+}
+
+static void
+progress_cb (GObject *object, GParamSpec *pspec, gpointer user_data)
+{
+  print_progress (user_data, FALSE);
+}
+
+static void
+fetched_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  FetchAll *all = user_data;
+  Run      *run = NULL;
+
+  for (guint i = 0; i < all->runs->len; i++)
+    if (((Run *) all->runs->pdata[i])->fetch == ENGINE_FETCH (source))
+      run = all->runs->pdata[i];
+
+  engine_fetch_run_finish (run->fetch, result, &run->error);
+  run->done = TRUE;
+  all->running--;
+  g_main_context_wakeup (NULL);
+}
+
+/* A certificate that does not validate is refused, never accepted
+ * silently (DESIGN.md invariant 7): the user sees its fingerprint and
+ * the command that pins it. */
+static gboolean
+refuse_certificate (GTlsCertificate     *certificate,
+                    GTlsCertificateFlags errors,
+                    const char          *sha256,
+                    gpointer             user_data)
+{
+  const char *name = user_data;
+
+  g_printerr (_ ("pigeon-cli: %s: the server's certificate is not trusted; "
+                 "its SHA-256 fingerprint is %s. If you trust it: "
+                 "pigeon-cli account edit %s --pin-certificate %s\n"),
+              name, sha256, name, sha256);
+  return FALSE;
+}
+
+/* The password from stdin, else the keyring's. */
+static char *
+find_password (const StoreAccount *account,
+               const char         *from_stdin,
+               GError            **error)
+{
+  GAsyncResult            *slot = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  char                    *secret;
+  char                    *password;
+
+  if (from_stdin != NULL)
+    return g_strdup (from_stdin);
+
+  engine_secret_lookup_async (account->uuid, NULL, cli_async_done, &slot);
+  result = cli_async_wait (&slot);
+  secret = engine_secret_lookup_finish (result, error);
+  if (secret == NULL)
+    {
+      if (error == NULL || *error == NULL)
+        g_set_error (error, ENGINE_ERROR, ENGINE_ERROR_NO_PASSWORD,
+                     _ ("%s has no password in the keyring; give it with "
+                        "--password-stdin"),
+                     account->name);
+      return NULL;
+    }
+
+  password = g_strdup (secret);
+  engine_secret_free (secret);
+  return password;
+}
+
+static GPtrArray *
+accounts_to_fetch (StoreDatabase *db, GStrv names, GError **error)
+{
+  g_autoptr (GPtrArray) accounts = NULL;
+  g_autoptr (GPtrArray) chosen =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) store_account_free);
+
+  if (names != NULL)
+    {
+      for (guint i = 0; names[i] != NULL; i++)
+        {
+          StoreAccount *account =
+              store_database_find_account (db, names[i], error);
+
+          if (account == NULL)
+            return NULL;
+          g_ptr_array_add (chosen, account);
+        }
+      return g_steal_pointer (&chosen);
+    }
+
+  accounts = store_database_list_accounts (db, error);
+  if (accounts == NULL)
+    return NULL;
+  for (guint i = 0; i < accounts->len; i++)
+    {
+      StoreAccount *account = accounts->pdata[i];
+
+      if (account->enabled)
+        g_ptr_array_add (chosen, store_account_copy (account));
+    }
+  return g_steal_pointer (&chosen);
+}
+
+/**
+ * cli_fetch:
+ *
+ * `pigeon-cli fetch [--account NAME]... [--password-stdin]`: fetches the
+ * named accounts (else every enabled one) at once, with progress on a
+ * terminal and one summary line per account.
+ */
+int
+cli_fetch (int argc, char **argv)
+{
+  g_autoptr (GOptionContext) context = NULL;
+  g_autoptr (StoreDatabase)  db = NULL;
+  g_autoptr (GPtrArray)      accounts = NULL;
+  g_autoptr (GError)         error = NULL;
+  g_auto (GStrv) names = NULL;
+  g_autofree char   *stdin_password = NULL;
+  gboolean           password_stdin = FALSE;
+  FetchAll           all = { 0 };
+  int                status = CLI_EXIT_OK;
+  const GOptionEntry entries[] = {
+    { "account", 0, 0, G_OPTION_ARG_STRING_ARRAY, &names,
+      N_ ("Fetch this account (repeat for more; default: every enabled "
+          "one)"),
+      N_ ("NAME") },
+    { "password-stdin", 0, 0, G_OPTION_ARG_NONE, &password_stdin,
+      N_ ("Read the password from stdin, for this run only (one account)"),
+      NULL },
+    { NULL },
+  };
+
+  context = cli_option_context_new (
+      "fetch", NULL,
+      _ ("Downloads new mail into each account's Inbox, then deletes on the "
+         "server what the account's policy lets go, only once the mail is "
+         "safe on the disk. Prints “NAME: N new, N kept on server, N "
+         "deleted from server” for each."),
+      entries);
+  if (!cli_option_context_parse (context, &argc, &argv, &error))
+    return cli_fail (error);
+  if (argc > 1)
+    {
+      g_set_error (&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                   _ ("fetch takes options only, not “%s”"), argv[1]);
+      return cli_fail (error);
+    }
+
+  db = cli_open_store (&error);
+  if (db == NULL || (accounts = accounts_to_fetch (db, names, &error)) == NULL)
+    return cli_fail (error);
+  if (accounts->len == 0)
+    {
+      g_set_error_literal (&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _ ("There is no account to fetch; add one with "
+                              "pigeon-cli account add"));
+      return cli_fail (error);
+    }
+  if (password_stdin)
+    {
+      if (accounts->len != 1)
+        {
+          g_set_error_literal (&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                               _ ("--password-stdin is for one account: "
+                                  "name it with --account"));
+          return cli_fail (error);
+        }
+      stdin_password = cli_read_password (NULL, &error);
+      if (stdin_password == NULL)
+        return cli_fail (error);
+    }
+
+  all.runs = g_ptr_array_new_with_free_func ((GDestroyNotify) run_free);
+  all.show_progress = cli_stderr_is_terminal ();
+  for (guint i = 0; i < accounts->len; i++)
+    {
+      StoreAccount    *account = accounts->pdata[i];
+      g_autofree char *password =
+          find_password (account, stdin_password, &error);
+      Run *run;
+
+      if (password == NULL)
+        {
+          status = cli_fail (error);
+          g_clear_error (&error);
+          continue;
+        }
+
+      run = g_new0 (Run, 1);
+      run->fetch = engine_fetch_new (db, account, password);
+      cli_free_password (g_steal_pointer (&password));
+      engine_fetch_set_certificate_func (run->fetch, refuse_certificate,
+                                         g_strdup (account->name), g_free);
+      g_signal_connect (run->fetch, "notify::messages-done",
+                        G_CALLBACK (progress_cb), &all);
+      g_ptr_array_add (all.runs, run);
+      all.running++;
+      engine_fetch_run_async (run->fetch, NULL, fetched_cb, &all);
+    }
+  cli_free_password (g_steal_pointer (&stdin_password));
+
+  while (all.running > 0)
+    g_main_context_iteration (NULL, TRUE);
+  if (all.show_progress && all.runs->len > 0)
+    g_printerr ("\r\033[K");
+
+  for (guint i = 0; i < all.runs->len; i++)
+    {
+      Run *run = all.runs->pdata[i];
+
+      if (run->error != NULL)
+        {
+          int run_status = cli_fail (run->error);
+
+          if (status == CLI_EXIT_OK)
+            status = run_status;
+          /* What arrived before the failure is stored, and said so. */
+          if (engine_fetch_get_stored (run->fetch) == 0)
+            continue;
+        }
+      /* Translators: the account's name, then counts of messages. */
+      g_print (_ ("%s: %u new, %u kept on server, %u deleted from server\n"),
+               engine_fetch_get_account (run->fetch)->name,
+               engine_fetch_get_stored (run->fetch),
+               engine_fetch_get_kept (run->fetch),
+               engine_fetch_get_deleted (run->fetch));
+    }
+
+  g_ptr_array_unref (all.runs);
+  return status;
+}

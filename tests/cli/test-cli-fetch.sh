@@ -1,0 +1,178 @@
+#!/usr/bin/env bash
+# test-cli-fetch.sh PIGEON_CLI DOVECOT_SERVE MAIL_DIR — pigeon-cli's
+# account and fetch commands end to end: a real Dovecot (seeded with the
+# corpus), a real GNOME Keyring (run under tests/with-keyring.sh), a real
+# store. Messages must arrive byte for byte, the server must hold what
+# each policy says, and the password must show up nowhere but the
+# keyring. TAP.
+set -u
+cli=${1:?usage: test-cli-fetch.sh PIGEON_CLI DOVECOT_SERVE MAIL_DIR}
+serve=${2:?usage: test-cli-fetch.sh PIGEON_CLI DOVECOT_SERVE MAIL_DIR}
+mail=${3:?usage: test-cli-fetch.sh PIGEON_CLI DOVECOT_SERVE MAIL_DIR}
+work=$(mktemp -d)
+export PIGEON_DATA_DIR="$work/data"
+export XDG_CONFIG_HOME="$work/config"
+export XDG_CACHE_HOME="$work/cache"
+mkdir -p "$XDG_CONFIG_HOME" "$XDG_CACHE_HOME"
+out="$work/out"
+err="$work/err"
+
+# The server runs as a coprocess; closing its stdin stops it.
+coproc SERVER { "$serve" --seed-dir "$mail"; }
+server_pid=$SERVER_PID
+cleanup () {
+  exec {SERVER[1]}>&- 2>/dev/null
+  for _ in $(seq 100); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.1; done
+  kill "$server_pid" 2>/dev/null
+  [ -n "${KEEP_WORK:-}" ] || rm -rf "$work"
+}
+trap cleanup EXIT
+while read -r line <&"${SERVER[0]}"; do
+  [ "$line" = READY ] && break
+  eval "$line"
+done
+if [ -z "${TLS_PORT:-}" ]; then
+  echo "Bail out! the Dovecot server did not start"
+  exit 1
+fi
+
+# shellcheck source=tap-lib.sh
+. "$(dirname "${BASH_SOURCE[0]}")/tap-lib.sh"
+
+run () { "$cli" "$@" >"$out" 2>"$err" </dev/null; rc=$?; }
+run_with_password () {  # run_with_password PASSWORD ARGS...
+  local password=$1
+  shift
+  printf '%s\n' "$password" | "$cli" "$@" >"$out" 2>"$err"
+  rc=$?
+}
+status_is () { test "$rc" -eq "$1"; }
+stdout_is () { test "$(cat "$out")" = "$1"; }
+stderr_has () { grep -qF -- "$1" "$err"; }
+on_server () { find "$MAILDIR/cur" "$MAILDIR/new" -type f | wc -l; }
+server_holds () { test "$(on_server)" -eq "$1"; }
+fixtures=$(find "$mail" -maxdepth 1 -name '*.eml' | wc -l)
+
+# What Dovecot serves for a fixture: LF made CRLF, a final line end added.
+expected_sums () {
+  python3 - "$mail" <<'EOF'
+import hashlib, pathlib, re, sys
+for path in sorted(pathlib.Path(sys.argv[1]).glob('*.eml')):
+    data = re.sub(rb'(?<!\r)\n', b'\r\n', path.read_bytes())
+    if not data.endswith(b'\r\n'):
+        data += b'\r\n'
+    print(hashlib.sha256(data).hexdigest())
+EOF
+}
+exported_sums () {
+  for f in "$1"/*; do sha256sum "$f" | cut -d' ' -f1; done | sort
+}
+
+# --- account add, list ------------------------------------------------
+run_with_password "$POP3_PASSWORD" account add --name work \
+  --email alice@example.org --host 127.0.0.1 --port "$TLS_PORT" \
+  --security tls --user "$POP3_USER" --ca-file "$CA_FILE" \
+  --keep-on-server --password-stdin
+check "account add exits 0" status_is 0
+
+run account list --json
+is_json () { python3 -m json.tool "$1" >/dev/null; }
+check "account list --json is JSON" is_json "$out"
+check "account list --json gives the settings" python3 - "$out" "$TLS_PORT" <<'EOF'
+import json, sys
+doc = json.load(open(sys.argv[1]))
+[a] = doc['accounts']
+assert a['name'] == 'work' and a['host'] == '127.0.0.1', a
+assert a['port'] == int(sys.argv[2]) and a['security'] == 'tls', a
+assert a['keep_on_server'] is True and a['delete_after_days'] == 0, a
+assert a['last_fetch'] is None, a
+EOF
+check "account list never shows the password" \
+  bash -c "! grep -qF -- '$POP3_PASSWORD' '$out'"
+
+run_with_password "$POP3_PASSWORD" account add --name work \
+  --email a@example.org --host 127.0.0.1 --user x --password-stdin
+check "a second account of the same name exits 1" status_is 1
+check "... and says the name is taken" stderr_has "already"
+
+run account add --name bad --email nobody --host 127.0.0.1 --user x
+check "an invalid address exits 1" status_is 1
+check "... and names the setting" stderr_has "email address"
+
+# --- fetch, keeping copies --------------------------------------------
+# With the protocol log on (GLib prints debug messages on stdout).
+G_MESSAGES_DEBUG=all "$cli" fetch >"$work/debug.log" 2>&1 </dev/null
+rc=$?
+cp "$work/debug.log" "$out"
+check "fetch exits 0" status_is 0
+check "fetch says what it did" grep -qx \
+  "work: $fixtures new, $fixtures kept on server, 0 deleted from server" \
+  "$work/debug.log"
+check "the server keeps every message" server_holds "$fixtures"
+
+run export --folder work/Inbox --eml "$work/eml"
+check "export exits 0" status_is 0
+check "every message arrived byte for byte, once" \
+  test "$(exported_sums "$work/eml")" = "$(expected_sums | sort)"
+
+run fetch
+check "a second fetch finds nothing new" \
+  stdout_is "work: 0 new, $fixtures kept on server, 0 deleted from server"
+
+# DESIGN.md invariant 6: the password is in the keyring and nowhere else.
+check "the password is not in the store" \
+  bash -c "! grep -rqaF -- '$POP3_PASSWORD' '$PIGEON_DATA_DIR'"
+check "the password is not in the settings or cache" \
+  bash -c "! grep -rqaF -- '$POP3_PASSWORD' '$XDG_CONFIG_HOME' '$XDG_CACHE_HOME'"
+check "the protocol log was written" grep -q "C: PASS\|C: AUTH" "$work/debug.log"
+check "the password is not in the protocol log" \
+  bash -c "! grep -qaF -- '$POP3_PASSWORD' '$work/debug.log'"
+
+# --- certificates ------------------------------------------------------
+run account edit work --no-pin
+check "account edit exits 0" status_is 0
+run fetch
+check "an untrusted certificate exits 4" status_is 4
+check "... showing its fingerprint and how to pin it" \
+  stderr_has "--pin-certificate $FINGERPRINT"
+run account edit work --pin-certificate "$FINGERPRINT"
+run fetch
+check "the pinned certificate is accepted" status_is 0
+
+# --- bad password, once -----------------------------------------------
+run_with_password "not-the-password" fetch --account work --password-stdin
+check "a refused password exits 3" status_is 3
+check "... saying so" stderr_has "refused the user name or password"
+
+# --- delete after download --------------------------------------------
+run account edit work --delete-from-server
+run fetch
+check "delete-from-server deletes every downloaded copy" \
+  stdout_is "work: 0 new, 0 kept on server, $fixtures deleted from server"
+check "the server is empty" server_holds 0
+run list --folder work/Inbox --limit 1000 --json
+check "the local copies stay" python3 -c "
+import json, sys
+assert len(json.load(open('$out'))['messages']) == $fixtures"
+
+# --- remove -----------------------------------------------------------
+uuid=$(python3 - "$PIGEON_DATA_DIR/pigeon.db" <<'EOF'
+import sqlite3, sys
+print(sqlite3.connect(sys.argv[1]).execute("select uuid from accounts").fetchone()[0])
+EOF
+)
+check "the keyring holds the password" \
+  bash -c "secret-tool lookup account '$uuid' | grep -qxF -- '$POP3_PASSWORD'"
+run account remove work
+check "account remove exits 0" status_is 0
+check "... and clears the password" \
+  bash -c "! secret-tool lookup account '$uuid' >/dev/null 2>&1"
+run list --folder Archive --limit 1000 --json
+check "... and keeps the mail in Archive" python3 -c "
+import json, sys
+assert len(json.load(open('$out'))['messages']) == $fixtures"
+run fetch
+check "fetch without accounts exits 2" status_is 2
+
+echo "1..$n"
+exit $failed
