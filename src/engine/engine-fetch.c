@@ -493,10 +493,14 @@ marked_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   if (!store_database_change_finish (STORE_DATABASE (source), result, &error))
     finish_with_error (self, error);
   else
-    pop3_client_delete_async (
-        self->client, (const guint *) self->cleanup->delete_msgnos->data,
-        self->cleanup->delete_msgnos->len, cancellable (self), deleted_cb,
-        g_object_ref (self));
+    {
+      g_debug ("%s: %u copies are on the disk and may go from the server",
+               self->account->name, self->cleanup->delete_msgnos->len);
+      pop3_client_delete_async (
+          self->client, (const guint *) self->cleanup->delete_msgnos->data,
+          self->cleanup->delete_msgnos->len, cancellable (self), deleted_cb,
+          g_object_ref (self));
+    }
   g_object_unref (self);
 }
 
@@ -581,7 +585,10 @@ stored_cb (GObject *source, GAsyncResult *result, gpointer user_data)
         g_error_free (error);
     }
   else
-    self->stored += ids->len;
+    {
+      self->stored += ids->len;
+      g_debug ("%s: %u messages stored", self->account->name, self->stored);
+    }
 
   g_clear_pointer (&self->storing, chunk_free);
   advance (self);
