@@ -292,6 +292,7 @@ class Generator:
     def __init__(self, corpus, seed, count):
         self.c = corpus
         self.count = count
+        self.attachment_rate = 0.15
         self.rng = random.Random("messages-%d" % seed)
         blob_rng = random.Random("blobs-%d" % seed)
         raw = blob_rng.randbytes(57 * 40_000)   # 2.28 MB, 40,000 lines
@@ -531,7 +532,7 @@ class Generator:
             main_head, main_body = self.text_part(text, "plain")
 
         x = rng.random()
-        if x < 0.15:
+        if x < self.attachment_rate:
             st["attach"] += 1
             if x < 0.002:
                 st["large"] += 1
@@ -755,6 +756,9 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--count", type=int, default=100_000)
     ap.add_argument("--seed", type=int, default=42)
+    ap.add_argument("--attachment-rate", type=float, default=0.15,
+                    help="share of messages with attachments (0.15: mean "
+                         "~20 KB; 0.27: ~30 KB)")
     ap.add_argument("--maildir", required=True)
     ap.add_argument("--queries", help="write Pigeon-syntax queries here")
     ap.add_argument("--notmuch-queries", help="write notmuch queries here")
@@ -770,6 +774,7 @@ def main():
     t0 = time.monotonic()
     corpus = Corpus(args.seed)
     gen = Generator(corpus, args.seed, args.count)
+    gen.attachment_rate = args.attachment_rate
     for sub in ("cur", "new", "tmp"):
         os.makedirs(os.path.join(args.maildir, sub), exist_ok=True)
     cur = os.path.join(args.maildir, "cur")

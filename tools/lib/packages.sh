@@ -25,11 +25,12 @@ PIGEON_TEST_PACKAGES=(
   x11-utils xdotool imagemagick openbox
 )
 
-# What the benchmarks in bench/ run beside Pigeon: the peers (mpop for
-# POP3 retrieval, notmuch for the store), the POP3 server they fetch from,
+# What the benchmarks in bench/ run beside Pigeon: the peers (mpop and
+# fetchmail for POP3 retrieval, notmuch for the store), the POP3 server
+# they fetch from,
 # GNU time for peak RSS and python3 for the generated mail.
 PIGEON_BENCH_PACKAGES=(
-  dovecot-core dovecot-pop3d openssl mpop notmuch time python3
+  dovecot-core dovecot-pop3d openssl mpop fetchmail notmuch time python3
 )
 
 # pigeon_missing_packages PKG... — prints the ones not installed.
