@@ -14,6 +14,9 @@ PIGEON_BUILD_PACKAGES=(
 # What the window needs at run time beyond the libraries: Help.
 PIGEON_RUN_PACKAGES=(yelp)
 
+# What `tools/run --demo` adds: a loopback POP3 server with sample mail.
+PIGEON_DEMO_PACKAGES=(dovecot-core dovecot-pop3d openssl)
+
 # What the test suites start or call: a real POP3 server, an X server and
 # AT-SPI for the UI, a keyring (gnome-keyring is in the build list; the
 # tests drive it with dbus-run-session, gdbus and secret-tool), the
@@ -27,8 +30,8 @@ PIGEON_TEST_PACKAGES=(
 
 # What the benchmarks in bench/ run beside Pigeon: the peers (mpop and
 # fetchmail for POP3 retrieval, notmuch for the store), the POP3 server
-# they fetch from,
-# GNU time for peak RSS and python3 for the generated mail.
+# they fetch from, GNU time for peak RSS and python3 for the generated
+# mail.
 PIGEON_BENCH_PACKAGES=(
   dovecot-core dovecot-pop3d openssl mpop fetchmail notmuch time python3
 )
