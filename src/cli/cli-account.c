@@ -460,7 +460,7 @@ account_edit (int argc, char **argv)
 
   if (options.password_stdin)
     {
-      password = cli_read_password (NULL, &error);
+      password = cli_read_password (_ ("New password: "), &error);
       if (password == NULL)
         {
           account_options_clear (&options);

@@ -246,7 +246,7 @@ cli_fetch (int argc, char **argv)
                                   "name it with --account"));
           return cli_fail (error);
         }
-      stdin_password = cli_read_password (NULL, &error);
+      stdin_password = cli_read_password (_ ("Password: "), &error);
       if (stdin_password == NULL)
         return cli_fail (error);
     }
