@@ -302,6 +302,26 @@ bind_settings (sqlite3_stmt *stmt, const StoreAccount *account)
   sqlite3_bind_int64 (stmt, 18, account->last_fetch);
 }
 
+/* Steps a statement that changes the account @id: none changed means the
+ * account is gone. */
+static gboolean
+step_account_change (StoreConnection *conn,
+                     sqlite3_stmt    *stmt,
+                     gint64           id,
+                     GError         **error)
+{
+  if (!_store_connection_step_done (conn, stmt, error))
+    return FALSE;
+
+  if (sqlite3_changes (_store_connection_get_db (conn)) == 0)
+    {
+      g_set_error (error, STORE_ERROR, STORE_ERROR_NOT_FOUND,
+                   "There is no account %" G_GINT64_FORMAT, id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 static gint64
 save_account_change (StoreConnection *conn, gpointer user_data, GError **error)
 {
@@ -498,17 +518,7 @@ remove_account_change (StoreConnection *conn,
     return -1;
 
   sqlite3_bind_int64 (stmt, 1, data->id);
-  if (!_store_connection_step_done (conn, stmt, error))
-    return -1;
-
-  if (sqlite3_changes (_store_connection_get_db (conn)) == 0)
-    {
-      g_set_error (error, STORE_ERROR, STORE_ERROR_NOT_FOUND,
-                   "There is no account %" G_GINT64_FORMAT, data->id);
-      return -1;
-    }
-
-  return 0;
+  return step_account_change (conn, stmt, data->id, error) ? 0 : -1;
 }
 
 /**
@@ -554,17 +564,7 @@ fetch_state_change (StoreConnection *conn, gpointer user_data, GError **error)
   sqlite3_bind_int64 (stmt, 1, data->last_fetch);
   sqlite3_bind_int64 (stmt, 2, data->login_not_before);
   sqlite3_bind_int64 (stmt, 3, data->id);
-  if (!_store_connection_step_done (conn, stmt, error))
-    return -1;
-
-  if (sqlite3_changes (_store_connection_get_db (conn)) == 0)
-    {
-      g_set_error (error, STORE_ERROR, STORE_ERROR_NOT_FOUND,
-                   "There is no account %" G_GINT64_FORMAT, data->id);
-      return -1;
-    }
-
-  return 0;
+  return step_account_change (conn, stmt, data->id, error) ? 0 : -1;
 }
 
 /**
