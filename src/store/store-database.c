@@ -239,6 +239,13 @@ sql_resource (void)
   return _store_sql_get_resource ();
 }
 
+/* qsort() passes pointers to the elements: char **, not char *. */
+static int
+compare_names (const void *a, const void *b)
+{
+  return strcmp (*(char *const *) a, *(char *const *) b);
+}
+
 /* Migration file names, sorted: sql/001-initial.sql, ... */
 static GStrv
 list_migrations (void)
@@ -247,8 +254,7 @@ list_migrations (void)
       g_resource_enumerate_children (sql_resource (), STORE_SQL_PATH, 0, NULL);
 
   g_assert (names != NULL);
-  qsort (names, g_strv_length (names), sizeof (char *),
-         (GCompareFunc) g_strcmp0);
+  qsort (names, g_strv_length (names), sizeof (char *), compare_names);
   return g_steal_pointer (&names);
 }
 
