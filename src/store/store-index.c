@@ -11,10 +11,17 @@
 #include "store-index-private.h"
 
 /* Batches handed to the indexer and not yet applied. The writer waits
- * after a commit while this many are in flight, so it runs at most two
+ * after a commit while this many are queued, so it runs at most two
  * batches (1,000 messages' texts from an import) ahead of the index:
  * memory stays bounded (issue #5) and the two threads still overlap. */
-#define MAX_IN_FLIGHT 2
+#define MAX_QUEUED 2
+
+/* The indexer keeps its transaction open while batches keep coming, up
+ * to this many entries, and commits when its queue is empty. FTS5 writes
+ * a segment per commit (or per 16 MB of pending terms); a commit per
+ * batch of 500 made small segments that automerge then rewrote again
+ * and again. */
+#define MAX_TRANSACTION_ENTRIES 5000
 
 /* Rows of index_log read per transaction when the log is replayed. */
 #define REPLAY_CHUNK 500
@@ -62,7 +69,8 @@ struct _StoreIndexer
   /* guarded by lock */
   GMutex   lock;
   GCond    cond;
-  guint    in_flight; /* batches handed over and not yet applied */
+  guint    queued;    /* batches handed over and not yet applied */
+  guint    in_flight; /* ... and not yet committed; the replay is one */
   gint64   acked_seq; /* the highest seq the index file holds */
   gboolean paused;
   gboolean abandoned;
@@ -70,7 +78,11 @@ struct _StoreIndexer
 
   /* indexer thread only */
   StoreConnection *conn;
-  gint64           applied_seq;
+  gint64           committed_seq; /* what the index file holds */
+  gint64           applied_seq;   /* ... and the open transaction */
+  gboolean         in_transaction;
+  guint            transaction_entries;
+  guint            unsettled; /* batches taken since the last commit */
 
   /* writer thread only */
   GArray *pending;      /* IndexEntry: logged in the open transaction */
@@ -253,8 +265,9 @@ writer_committed_cb (StoreConnection *conn, gpointer data)
   self->pending = entries_new ();
 
   g_mutex_lock (&self->lock);
-  while (self->in_flight >= MAX_IN_FLIGHT && !self->abandoned)
+  while (self->queued >= MAX_QUEUED && !self->abandoned)
     g_cond_wait (&self->cond, &self->lock);
+  self->queued++;
   self->in_flight++;
   g_mutex_unlock (&self->lock);
 
@@ -395,24 +408,37 @@ bind_entry_texts (sqlite3_stmt *stmt, const IndexEntry *entry)
   return TRUE;
 }
 
-/* Applies @entries in seq order in one transaction, with the highest seq
- * applied. Entries at or below the seq the file holds are skipped: the
- * replay at open may already have read them from the log. */
+static void
+rollback_transaction (StoreIndexer *self)
+{
+  _store_connection_rollback (self->conn);
+  self->in_transaction = FALSE;
+  self->transaction_entries = 0;
+  self->applied_seq = self->committed_seq;
+}
+
+/* Applies @entries in seq order, in the open transaction (begun when
+ * none is). Entries at or below the seq applied are skipped: the replay
+ * at open may already have read them from the log. On failure the whole
+ * transaction is rolled back. */
 static gboolean
 apply_entries (StoreIndexer *self, GArray *entries, GError **error)
 {
   StoreConnection *conn = self->conn;
-  gint64           applied = self->applied_seq;
   sqlite3_stmt    *stmt;
 
-  if (!_store_connection_begin (conn, FALSE, error))
-    return FALSE;
+  if (!self->in_transaction)
+    {
+      if (!_store_connection_begin (conn, FALSE, error))
+        return FALSE;
+      self->in_transaction = TRUE;
+    }
 
   for (guint i = 0; i < entries->len; i++)
     {
       const IndexEntry *entry = &g_array_index (entries, IndexEntry, i);
 
-      if (entry->seq <= applied)
+      if (entry->seq <= self->applied_seq)
         continue;
       g_assert (entry->op == OP_INSERT || entry->op == OP_DELETE);
 
@@ -438,33 +464,55 @@ apply_entries (StoreIndexer *self, GArray *entries, GError **error)
         }
       if (!_store_connection_step_done (conn, stmt, error))
         goto failed;
-      applied = entry->seq;
+      self->applied_seq = entry->seq;
+      self->transaction_entries++;
     }
 
-  if (applied == self->applied_seq)
+  return TRUE;
+
+failed:
+  rollback_transaction (self);
+  return FALSE;
+}
+
+/* Commits the open transaction with the highest seq it applied; only
+ * then may the writer trim those log rows. */
+static gboolean
+commit_transaction (StoreIndexer *self, GError **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!self->in_transaction)
+    return TRUE;
+
+  if (self->applied_seq == self->committed_seq)
     {
-      _store_connection_rollback (conn);
+      rollback_transaction (self);
       return TRUE;
     }
 
   stmt = _store_connection_prepare (
-      conn, "UPDATE index_state SET applied_seq = ? WHERE id = 0", error);
+      self->conn, "UPDATE index_state SET applied_seq = ? WHERE id = 0", error);
   if (stmt == NULL)
-    goto failed;
-  sqlite3_bind_int64 (stmt, 1, applied);
-  if (!_store_connection_step_done (conn, stmt, error) ||
-      !_store_connection_commit (conn, error))
-    goto failed;
+    {
+      rollback_transaction (self);
+      return FALSE;
+    }
+  sqlite3_bind_int64 (stmt, 1, self->applied_seq);
+  if (!_store_connection_step_done (self->conn, stmt, error) ||
+      !_store_connection_commit (self->conn, error))
+    {
+      rollback_transaction (self);
+      return FALSE;
+    }
 
-  self->applied_seq = applied;
+  self->in_transaction = FALSE;
+  self->transaction_entries = 0;
+  self->committed_seq = self->applied_seq;
   g_mutex_lock (&self->lock);
-  self->acked_seq = applied;
+  self->acked_seq = self->committed_seq;
   g_mutex_unlock (&self->lock);
   return TRUE;
-
-failed:
-  _store_connection_rollback (conn);
-  return FALSE;
 }
 
 static gint64
@@ -564,15 +612,16 @@ open_index (StoreIndexer *self, StoreConnection **store_out, GError **error)
         }
     }
 
-  self->applied_seq = query_int (
+  self->committed_seq = query_int (
       self->conn, "SELECT applied_seq FROM index_state WHERE id = 0", error);
-  if (self->applied_seq < 0)
+  if (self->committed_seq < 0)
     return FALSE;
+  self->applied_seq = self->committed_seq;
 
   /* The log rows the index already holds are trimmed by the writer's
    * next transaction. */
   g_mutex_lock (&self->lock);
-  self->acked_seq = self->applied_seq;
+  self->acked_seq = self->committed_seq;
   g_mutex_unlock (&self->lock);
 
   *store_out = g_steal_pointer (&store);
@@ -629,9 +678,12 @@ replay (StoreIndexer *self, StoreConnection *store, GError **error)
         }
 
       if (entries->len == 0)
-        return TRUE;
+        return commit_transaction (self, error);
 
       if (!apply_entries (self, entries, error))
+        return FALSE;
+      if (self->transaction_entries >= MAX_TRANSACTION_ENTRIES &&
+          !commit_transaction (self, error))
         return FALSE;
     }
 }
@@ -672,14 +724,65 @@ complete_in_task_context (GTask *task, GError *error)
   g_source_unref (source);
 }
 
+/* Commits what is applied, and tells waiters that the batches taken
+ * since the last commit are done with (in the index, or failed). */
 static void
-finish_batch (StoreIndexer *self)
+settle (StoreIndexer *self)
 {
+  GError *error = NULL;
+
+  if (!commit_transaction (self, &error))
+    {
+      g_warning ("The search index %s was not updated: %s", self->index_path,
+                 error->message);
+      fail (self, error);
+    }
+
   g_mutex_lock (&self->lock);
-  g_assert (self->in_flight > 0);
-  self->in_flight--;
+  g_assert (self->in_flight >= self->unsettled);
+  self->in_flight -= self->unsettled;
+  self->unsettled = 0;
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
+}
+
+/* Takes the next item; when none is waiting, first commits. */
+static IndexItem *
+next_item (StoreIndexer *self)
+{
+  IndexItem *item = NULL;
+
+  if (self->in_transaction || self->unsettled > 0)
+    item = g_async_queue_try_pop (self->queue);
+  if (item == NULL)
+    {
+      settle (self);
+      item = g_async_queue_pop (self->queue);
+    }
+  return item;
+}
+
+/* A paused indexer commits what it applied, then waits. Returns whether
+ * the batch in hand is to be dropped: abandoned, or after a failure (what
+ * follows stays in the log and is applied, in order, at the next open). */
+static gboolean
+wait_while_paused (StoreIndexer *self)
+{
+  gboolean paused;
+  gboolean skip;
+
+  g_mutex_lock (&self->lock);
+  paused = self->paused;
+  g_mutex_unlock (&self->lock);
+  if (paused)
+    settle (self);
+
+  g_mutex_lock (&self->lock);
+  while (self->paused && !self->abandoned)
+    g_cond_wait (&self->cond, &self->lock);
+  skip = self->abandoned || self->failure != NULL;
+  g_mutex_unlock (&self->lock);
+  return skip;
 }
 
 static gpointer
@@ -709,27 +812,23 @@ indexer_thread (gpointer data)
       error = NULL;
     }
   g_clear_pointer (&store, _store_connection_free);
-  finish_batch (self); /* the replay */
+  self->unsettled = 1; /* the replay */
+  settle (self);
 
   for (;;)
     {
-      IndexItem *item = g_async_queue_pop (self->queue);
+      IndexItem *item = next_item (self);
       gboolean   skip;
 
       if (item->kind == ITEM_QUIT)
         {
           index_item_free (item);
+          settle (self);
           break;
         }
 
-      g_mutex_lock (&self->lock);
-      while (self->paused && !self->abandoned)
-        g_cond_wait (&self->cond, &self->lock);
-      /* After a failure, nothing more: what follows stays in the log and
-       * is applied, in order, at the next open. */
-      skip = self->abandoned || self->failure != NULL;
-      g_mutex_unlock (&self->lock);
-
+      skip = wait_while_paused (self);
+      self->unsettled++;
       if (!skip && !apply_entries (self, item->entries, &error))
         {
           g_warning ("The search index %s was not updated: %s",
@@ -737,9 +836,15 @@ indexer_thread (gpointer data)
           fail (self, error);
           error = NULL;
         }
-
       index_item_free (item);
-      finish_batch (self);
+
+      g_mutex_lock (&self->lock);
+      self->queued--;
+      g_cond_broadcast (&self->cond);
+      g_mutex_unlock (&self->lock);
+
+      if (self->transaction_entries >= MAX_TRANSACTION_ENTRIES)
+        settle (self);
     }
 
   g_clear_pointer (&self->conn, _store_connection_free);
