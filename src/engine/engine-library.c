@@ -9,6 +9,10 @@
 
 #include "engine-library.h"
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include "mime-library.h"
 #include "store-library.h"
 
@@ -17,7 +21,8 @@
  * @error: return location for a #STORE_ERROR
  *
  * Prepares the libraries below the engine, once per process: GMime is
- * initialised and the SQLite library is checked for what the store needs.
+ * initialised, the SQLite library is checked for what the store needs, and
+ * glibc's malloc is held to two arenas.
  * Both front ends (the window and pigeon-cli) call this first and refuse to
  * start with its error's message when it fails.
  *
@@ -28,6 +33,13 @@ engine_library_init (GError **error)
 {
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
 
+#ifdef M_ARENA_MAX
+  /* glibc gives each thread that allocates its own arena, up to 8 per
+   * core, and rarely returns their memory: the fetch's parser pool, the
+   * store's writer and the indexer each grew one, 40 MB of peak RSS over
+   * 100,000 messages (issue #4) for no speed gained on two cores. */
+  mallopt (M_ARENA_MAX, 2);
+#endif
   mime_library_init ();
   return store_library_check (error);
 }

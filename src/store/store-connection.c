@@ -22,6 +22,9 @@ struct _StoreConnection
   GHashTable *statements;
   /* the open transaction asked for a durable commit */
   gboolean durable;
+  /* borrowed: set by the connection's owner, may be NULL */
+  const StoreConnectionHooks *hooks;
+  gpointer                    hook_data;
 };
 
 static void
@@ -140,6 +143,27 @@ sqlite3 *
 _store_connection_get_db (StoreConnection *conn)
 {
   return conn->db;
+}
+
+/**
+ * _store_connection_set_hooks:
+ * @hooks: (nullable): functions called around each transaction; they must
+ *   outlive @conn or be unset first
+ * @data: passed to @hooks
+ */
+void
+_store_connection_set_hooks (StoreConnection            *conn,
+                             const StoreConnectionHooks *hooks,
+                             gpointer                    data)
+{
+  conn->hooks = hooks;
+  conn->hook_data = data;
+}
+
+gpointer
+_store_connection_get_hook_data (StoreConnection *conn)
+{
+  return conn->hook_data;
 }
 
 /**
@@ -276,6 +300,12 @@ _store_connection_begin (StoreConnection *conn,
     }
 
   conn->durable = durable;
+  if (conn->hooks != NULL && !conn->hooks->begin (conn, conn->hook_data, error))
+    {
+      _store_connection_rollback (conn);
+      return FALSE;
+    }
+
   return TRUE;
 }
 
@@ -291,11 +321,15 @@ _store_connection_commit (StoreConnection *conn, GError **error)
   gboolean ok = _store_connection_exec (conn, "COMMIT", error);
 
   if (!ok)
-    _store_connection_rollback (conn);
-  else
-    restore_synchronous (conn);
+    {
+      _store_connection_rollback (conn);
+      return FALSE;
+    }
 
-  return ok;
+  restore_synchronous (conn);
+  if (conn->hooks != NULL)
+    conn->hooks->committed (conn, conn->hook_data);
+  return TRUE;
 }
 
 void
@@ -304,4 +338,6 @@ _store_connection_rollback (StoreConnection *conn)
   if (!sqlite3_get_autocommit (conn->db))
     sqlite3_exec (conn->db, "ROLLBACK", NULL, NULL, NULL);
   restore_synchronous (conn);
+  if (conn->hooks != NULL)
+    conn->hooks->rolled_back (conn, conn->hook_data);
 }

@@ -17,10 +17,27 @@ G_BEGIN_DECLS
  * to another; nothing here locks. */
 typedef struct _StoreConnection StoreConnection;
 
+/* Called around the transactions _store_connection_begin() opens, on the
+ * connection's thread: the writer's index log (store-index.c) folds its
+ * work into the transaction and hands its entries on after the commit. */
+typedef struct
+{
+  /* after BEGIN; a failure fails the BEGIN */
+  gboolean (*begin) (StoreConnection *conn, gpointer data, GError **error);
+  /* after a COMMIT that succeeded */
+  void (*committed) (StoreConnection *conn, gpointer data);
+  /* after a ROLLBACK, or a COMMIT that failed */
+  void (*rolled_back) (StoreConnection *conn, gpointer data);
+} StoreConnectionHooks;
+
 StoreConnection *
 _store_connection_open (const char *path, gboolean read_only, GError **error);
 void     _store_connection_free (StoreConnection *conn);
 sqlite3 *_store_connection_get_db (StoreConnection *conn);
+void     _store_connection_set_hooks (StoreConnection            *conn,
+                                      const StoreConnectionHooks *hooks,
+                                      gpointer                    data);
+gpointer _store_connection_get_hook_data (StoreConnection *conn);
 
 sqlite3_stmt *_store_connection_prepare (StoreConnection *conn,
                                          const char      *sql,

@@ -46,4 +46,8 @@ gboolean _store_database_set_max_page_count_finish (StoreDatabase *self,
                                                     GAsyncResult  *result,
                                                     GError       **error);
 
+/* Tests only: a paused indexer applies nothing (store-index-private.h);
+ * at most two batches may be stored while it is paused. */
+void _store_database_set_index_paused (StoreDatabase *self, gboolean paused);
+
 G_END_DECLS

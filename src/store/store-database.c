@@ -18,11 +18,14 @@
 
 #include "store-database-private.h"
 #include "store-error.h"
+#include "store-index-private.h"
+#include "store-library-private.h"
 #include "store-sql-resources.h"
 #include "util-paths.h"
 
 #define STORE_SQL_PATH "/io/github/pigeon_mail/Pigeon/store/sql"
 #define STORE_FILE_NAME "pigeon.db"
+#define INDEX_SUFFIX "-index.db"
 
 typedef enum
 {
@@ -64,6 +67,7 @@ struct _StoreDatabase
   char            *path;
   StoreWorker     *writer;
   StoreWorker     *reader;
+  StoreIndexer    *indexer;
   StoreConnection *caller_reader;
   int              lock_fd;
   guint            schema_version;
@@ -240,6 +244,7 @@ sql_resource (void)
   return _store_sql_get_resource ();
 }
 
+/* qsort() passes pointers to the elements: char **, not char *. */
 static int
 compare_names (const void *a, const void *b)
 {
@@ -432,14 +437,40 @@ open_writer (StoreDatabase *self, GError **error)
   if (!migrate (conn, version, error))
     return NULL;
 
+  _store_indexer_attach_writer (self->indexer, conn);
   self->schema_version = latest;
   return g_steal_pointer (&conn);
 }
 
+/* Searches read the index file through every reader: it is attached as
+ * "idx" (store-search.c). */
 static StoreConnection *
 open_reader (StoreDatabase *self, GError **error)
 {
-  return _store_connection_open (self->path, TRUE, error);
+  g_autoptr (StoreConnection) conn =
+      _store_connection_open (self->path, TRUE, error);
+  sqlite3_stmt *stmt;
+  int           rc;
+
+  if (conn == NULL)
+    return NULL;
+
+  stmt =
+      _store_connection_prepare_once (conn, "ATTACH DATABASE ? AS idx", error);
+  if (stmt == NULL)
+    return NULL;
+
+  sqlite3_bind_text (stmt, 1, _store_indexer_get_path (self->indexer), -1,
+                     SQLITE_STATIC);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _store_connection_set_error (conn, rc, error);
+      return NULL;
+    }
+
+  return g_steal_pointer (&conn);
 }
 
 static void
@@ -449,7 +480,14 @@ store_database_finalize (GObject *object)
 
   g_clear_pointer (&self->caller_reader, _store_connection_free);
   g_clear_pointer (&self->reader, store_worker_free);
+  /* The writer stops first: its last commits hand their entries to the
+   * indexer, which applies them before it stops (unless a test paused it
+   * to play a killed process). The log rows they leave are trimmed at the
+   * next open. */
+  if (self->indexer != NULL)
+    _store_indexer_abandon_if_paused (self->indexer);
   g_clear_pointer (&self->writer, store_worker_free);
+  g_clear_pointer (&self->indexer, _store_indexer_free);
   if (self->lock_fd >= 0)
     close (self->lock_fd);
   g_free (self->path);
@@ -508,6 +546,20 @@ store_database_get_default_path (void)
   return g_build_filename (dir, STORE_FILE_NAME, NULL);
 }
 
+/* pigeon.db -> pigeon-index.db, beside it; any other name gets the
+ * suffix. */
+static char *
+make_index_path (const char *path)
+{
+  if (g_str_has_suffix (path, ".db"))
+    {
+      g_autofree char *stem = g_strndup (path, strlen (path) - 3);
+
+      return g_strconcat (stem, INDEX_SUFFIX, NULL);
+    }
+  return g_strconcat (path, INDEX_SUFFIX, NULL);
+}
+
 static void
 open_writer_job (StoreConnection *conn, StoreJob *job)
 {
@@ -515,15 +567,15 @@ open_writer_job (StoreConnection *conn, StoreJob *job)
 }
 
 static void
-store_database_open_cb (GObject      *source_object,
-                        GAsyncResult *result,
-                        gpointer      user_data)
+store_database_open_index_cb (GObject      *source_object,
+                              GAsyncResult *result,
+                              gpointer      user_data)
 {
   g_autoptr (GTask) task = user_data;
   StoreDatabase    *self = STORE_DATABASE (source_object);
   GError           *error = NULL;
 
-  if (g_task_propagate_int (G_TASK (result), &error) < 0)
+  if (!g_task_propagate_boolean (G_TASK (result), &error))
     {
       g_task_return_error (task, error);
       return;
@@ -539,6 +591,30 @@ store_database_open_cb (GObject      *source_object,
     }
 
   g_task_return_pointer (task, g_object_ref (self), g_object_unref);
+}
+
+static void
+store_database_open_cb (GObject      *source_object,
+                        GAsyncResult *result,
+                        gpointer      user_data)
+{
+  g_autoptr (GTask) task = user_data;
+  StoreDatabase    *self = STORE_DATABASE (source_object);
+  GCancellable     *cancellable;
+  GError           *error = NULL;
+
+  if (g_task_propagate_int (G_TASK (result), &error) < 0)
+    {
+      g_task_return_error (task, error);
+      return;
+    }
+
+  /* The index file after the store: its log is read from the store as
+   * migrated. */
+  cancellable = g_task_get_cancellable (task);
+  _store_indexer_start (self->indexer, g_task_new (self, cancellable,
+                                                   store_database_open_index_cb,
+                                                   g_steal_pointer (&task)));
 }
 
 /**
@@ -562,11 +638,16 @@ store_database_open_async (const char         *path,
   g_autoptr (GTask)         task = NULL;
   g_autoptr (GTask)         open_task = NULL;
   g_autofree char          *dir = NULL;
+  g_autofree char          *index_path = NULL;
 
   g_return_if_fail (path != NULL);
 
+  _store_library_init ();
+
   self = g_object_new (STORE_TYPE_DATABASE, NULL);
   self->path = g_strdup (path);
+  index_path = make_index_path (path);
+  self->indexer = _store_indexer_new (path, index_path);
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, store_database_open_async);
@@ -653,4 +734,91 @@ _store_database_set_max_page_count_finish (StoreDatabase *self,
                                            GError       **error)
 {
   return g_task_propagate_int (G_TASK (result), error) >= 0;
+}
+
+/**
+ * store_database_get_index_path:
+ *
+ * Returns: (transfer none): the search index's file, beside the store's
+ *   (pigeon-index.db beside pigeon.db); it belongs to the store and goes
+ *   with it
+ */
+const char *
+store_database_get_index_path (StoreDatabase *self)
+{
+  g_return_val_if_fail (STORE_IS_DATABASE (self), NULL);
+
+  return _store_indexer_get_path (self->indexer);
+}
+
+/* On the writer: every change queued before this one has been committed
+ * and handed to the indexer, so waiting for the indexer here waits for
+ * all of them. The empty transaction after it trims the log rows the
+ * indexer applied (the writer's begin hook does). */
+static void
+flush_index_job (StoreConnection *conn, StoreJob *job)
+{
+  StoreDatabase *self = g_task_get_source_object (job->task);
+  GError        *error = NULL;
+
+  if (!_store_indexer_wait (self->indexer, &error) ||
+      !_store_connection_begin (conn, FALSE, &error) ||
+      !_store_connection_commit (conn, &error))
+    {
+      _store_job_return_error (job, error);
+      return;
+    }
+
+  _store_job_return_int (job, 0);
+}
+
+/**
+ * store_database_flush_index_async:
+ * @self: a #StoreDatabase
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: a #GAsyncReadyCallback
+ * @user_data: data for @callback
+ *
+ * Waits until the search index holds every change made before this call.
+ * The index follows the store on a thread of its own, a batch or two
+ * behind; searches see a message once it is indexed, and never see a
+ * deleted one. Tests and benchmarks use this; the application need not.
+ */
+void
+store_database_flush_index_async (StoreDatabase      *self,
+                                  GCancellable       *cancellable,
+                                  GAsyncReadyCallback callback,
+                                  gpointer            user_data)
+{
+  GTask *task;
+
+  g_return_if_fail (STORE_IS_DATABASE (self));
+
+  task = g_task_new (self, cancellable, callback, user_data);
+  g_task_set_source_tag (task, store_database_flush_index_async);
+  _store_database_run_write (self, task, flush_index_job);
+}
+
+/**
+ * store_database_flush_index_finish:
+ *
+ * Returns: %TRUE, or %FALSE with the error that stopped the indexer (a
+ *   #StoreError: %STORE_ERROR_FULL, %STORE_ERROR_CORRUPT or
+ *   %STORE_ERROR_FAILED); what it did not apply stays logged in the store
+ *   and is applied at the next open
+ */
+gboolean
+store_database_flush_index_finish (StoreDatabase *self,
+                                   GAsyncResult  *result,
+                                   GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), FALSE);
+
+  return g_task_propagate_int (G_TASK (result), error) >= 0;
+}
+
+void
+_store_database_set_index_paused (StoreDatabase *self, gboolean paused)
+{
+  _store_indexer_set_paused (self->indexer, paused);
 }

@@ -12,11 +12,35 @@
 #include <sqlite3.h>
 
 #include "store-error.h"
+#include "store-library-private.h"
 
 /* Pigeon's search is FTS5 and its store is shared between threads (one
  * writer thread, readers elsewhere): a SQLite built without either cannot
  * hold mail, so say so once at start-up rather than on the first query. */
 #define STORE_MIN_SQLITE_VERSION_NUMBER 3040000
+
+/**
+ * _store_library_init:
+ *
+ * Configures SQLite for the store once, before the first connection opens
+ * (SQLite takes configuration only then; later calls change nothing).
+ * Without memory statistics: by default every allocation takes one
+ * process-wide mutex to count it, which made the writer and the indexer
+ * (store-index.c) take turns.
+ */
+void
+_store_library_init (void)
+{
+  static gsize done = 0;
+
+  if (g_once_init_enter (&done))
+    {
+      if (sqlite3_config (SQLITE_CONFIG_MEMSTATUS, 0) != SQLITE_OK)
+        g_debug ("SQLite was initialized before the store: memory "
+                 "statistics stay on");
+      g_once_init_leave (&done, 1);
+    }
+}
 
 /**
  * store_library_check:
@@ -31,6 +55,8 @@ gboolean
 store_library_check (GError **error)
 {
   g_return_val_if_fail (error == NULL || *error == NULL, FALSE);
+
+  _store_library_init ();
 
   if (sqlite3_libversion_number () < STORE_MIN_SQLITE_VERSION_NUMBER)
     {

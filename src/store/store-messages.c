@@ -11,6 +11,7 @@
 
 #include "store-database-private.h"
 #include "store-error.h"
+#include "store-index-private.h"
 #include "store-messages-private.h"
 
 /* The message key: the date in seconds above 20 bits of sequence, so a
@@ -250,8 +251,16 @@ folder_roles (StoreConnection *conn,
 static gint64
 allocate_key (StoreConnection *conn, gint64 date, GError **error)
 {
+  /* A key whose removal the indexer has not yet applied is skipped as if
+   * taken (sql/003-separate-index.sql): until then a search could match
+   * the deleted message's words and show the new message. */
   sqlite3_stmt *stmt = _store_connection_prepare (
-      conn, "SELECT max(id) FROM messages WHERE id BETWEEN ? AND ?", error);
+      conn,
+      "SELECT max(id) FROM ("
+      "SELECT max(id) AS id FROM messages WHERE id BETWEEN ?1 AND ?2 "
+      "UNION ALL SELECT max(message_id) FROM index_log "
+      "WHERE op = 2 AND message_id BETWEEN ?1 AND ?2)",
+      error);
   gint64 base;
   int    rc;
 
@@ -538,6 +547,8 @@ insert_body (StoreConnection       *conn,
   return sqlite3_last_insert_rowid (_store_connection_get_db (conn));
 }
 
+/* Logged with the message; the indexer thread indexes it after the
+ * commit (store-index.c). */
 static gboolean
 insert_index (StoreConnection       *conn,
               gint64                 key,
@@ -547,22 +558,11 @@ insert_index (StoreConnection       *conn,
   g_autofree char *sender = g_strconcat (nonnull (message->from_name), " ",
                                          nonnull (message->from_address), NULL);
   g_autofree char *attachments = join_attachment_names (message);
-  sqlite3_stmt    *stmt = _store_connection_prepare (
-         conn,
-         "INSERT INTO messages_fts (rowid, subject, sender, recipients, body, "
-            "attachments) VALUES (?, ?, ?, ?, ?, ?)",
-         error);
 
-  if (stmt == NULL)
-    return FALSE;
-
-  sqlite3_bind_int64 (stmt, 1, key);
-  bind_text (stmt, 2, nonnull (message->subject));
-  bind_text (stmt, 3, sender);
-  bind_text (stmt, 4, nonnull (message->recipients));
-  bind_text (stmt, 5, nonnull (message->body_text));
-  bind_text (stmt, 6, attachments);
-  return _store_connection_step_done (conn, stmt, error);
+  return _store_index_log_insert (conn, key, nonnull (message->subject), sender,
+                                  nonnull (message->recipients),
+                                  nonnull (message->body_text), attachments,
+                                  error);
 }
 
 static gboolean
@@ -842,24 +842,15 @@ _store_folder_id_for_role (StoreConnection *conn, int role, GError **error)
 gboolean
 _store_delete_messages (StoreConnection *conn, GArray *ids, GError **error)
 {
-  sqlite3_stmt *unindex = _store_connection_prepare (
-      conn, "DELETE FROM messages_fts WHERE rowid = ?", error);
-  sqlite3_stmt *remove;
+  sqlite3_stmt *remove = _store_connection_prepare (
+      conn, "DELETE FROM messages WHERE id = ?", error);
 
-  if (unindex == NULL)
+  if (remove == NULL)
     return FALSE;
 
   for (guint i = 0; i < ids->len; i++)
-    {
-      sqlite3_bind_int64 (unindex, 1, g_array_index (ids, gint64, i));
-      if (!_store_connection_step_done (conn, unindex, error))
-        return FALSE;
-    }
-
-  remove = _store_connection_prepare (conn, "DELETE FROM messages WHERE id = ?",
-                                      error);
-  if (remove == NULL)
-    return FALSE;
+    if (!_store_index_log_delete (conn, g_array_index (ids, gint64, i), error))
+      return FALSE;
 
   return step_each_id (conn, remove, 1, ids, error);
 }
@@ -895,13 +886,29 @@ delete_change (StoreConnection *conn, gpointer user_data, GError **error)
 static gint64
 empty_trash_change (StoreConnection *conn, gpointer user_data, GError **error)
 {
-  return _store_connection_exec (conn,
-                                 "DELETE FROM messages_fts WHERE rowid IN "
-                                 "(SELECT id FROM messages WHERE in_trash = 1);"
-                                 "DELETE FROM messages WHERE in_trash = 1",
-                                 error)
-             ? 0
-             : -1;
+  g_autoptr (GArray) ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3_stmt      *stmt = _store_connection_prepare (
+           conn, "SELECT id FROM messages WHERE in_trash = 1", error);
+  int rc;
+
+  if (stmt == NULL)
+    return -1;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 id = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (ids, id);
+    }
+  sqlite3_reset (stmt);
+  if (rc != SQLITE_DONE)
+    {
+      _store_connection_set_error (conn, rc, error);
+      return -1;
+    }
+
+  /* One by one, so that each removal is logged for the index. */
+  return _store_delete_messages (conn, ids, error) ? 0 : -1;
 }
 
 typedef struct

@@ -217,7 +217,7 @@ compile_node (Search *search, const StoreQuery *node)
     {
       g_autofree char *fts = fts_expression (node);
 
-      g_string_append (where, "m.id IN (SELECT rowid FROM messages_fts "
+      g_string_append (where, "m.id IN (SELECT rowid FROM idx.messages_fts "
                               "WHERE messages_fts MATCH ?)");
       add_text_param (search, fts);
       return;
@@ -392,7 +392,8 @@ build_sql (const Search *search, gboolean paged)
     return g_strdup_printf (
         "SELECT %s, snippet(messages_fts, -1, '" STORE_MATCH_START
         "', '" STORE_MATCH_END "', '…', %d) "
-        "FROM messages_fts CROSS JOIN messages m ON m.id = messages_fts.rowid "
+        "FROM idx.messages_fts CROSS JOIN messages m "
+        "ON m.id = messages_fts.rowid "
         "WHERE messages_fts MATCH ?1 AND %s%s "
         "ORDER BY messages_fts.rowid DESC LIMIT ?" G_STRINGIFY (PARAM_LIMIT),
         STORE_MESSAGE_ROW_COLUMNS ("m."), SNIPPET_TOKENS, where,

@@ -188,11 +188,36 @@ store_test_forget_ledger (StoreDatabase *db, GArray *ledger_ids, GError **error)
                    db, ledger_ids, NULL, pigeon_test_store_result_cb, &result));
 }
 
+gboolean
+store_test_flush_index (StoreDatabase *db, GError **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  store_database_flush_index_async (db, NULL, pigeon_test_store_result_cb,
+                                    &result);
+  return store_database_flush_index_finish (db, pigeon_test_wait_for (&result),
+                                            error);
+}
+
+/* Waits for the index first, so that a search sees every change made
+ * before it, as it did when the index was written with the message. */
 GPtrArray *
 store_test_search (StoreDatabase *db,
                    const char    *query,
                    guint          limit,
                    GError       **error)
+{
+  if (!store_test_flush_index (db, error))
+    return NULL;
+
+  return store_test_search_now (db, query, limit, error);
+}
+
+GPtrArray *
+store_test_search_now (StoreDatabase *db,
+                       const char    *query,
+                       guint          limit,
+                       GError       **error)
 {
   g_autoptr (GAsyncResult) result = NULL;
 
@@ -257,6 +282,18 @@ store_test_folder_id (StoreDatabase *db, const char *full_name)
 
 /* Runs @sql on a private read-only connection to the store at @path and
  * returns the first column of its first row: what is really on disk. */
+/* The number of messages in the index, once it has caught up. */
+gint64
+store_test_index_count (StoreDatabase *db)
+{
+  GError *error = NULL;
+
+  g_assert_true (store_test_flush_index (db, &error));
+  g_assert_no_error (error);
+  return store_test_sql_int (store_database_get_index_path (db),
+                             "SELECT count(*) FROM messages_fts");
+}
+
 gint64
 store_test_sql_int (const char *path, const char *sql)
 {

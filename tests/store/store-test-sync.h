@@ -43,28 +43,36 @@ gboolean
 store_test_delete_folder (StoreDatabase *db, gint64 folder_id, GError **error);
 gint64
 store_test_add_account (StoreDatabase *db, const char *name, GError **error);
-gboolean   store_test_remove_account (StoreDatabase *db,
-                                      gint64         account_id,
-                                      gboolean       keep_mail,
-                                      GError       **error);
-gint64     store_test_save_account (StoreDatabase      *db,
-                                    const StoreAccount *account,
-                                    GError            **error);
-gboolean   store_test_set_fetch_state (StoreDatabase *db,
-                                       gint64         account_id,
-                                       gint64         last_fetch,
-                                       gint64         login_not_before,
-                                       GError       **error);
-gboolean   store_test_mark_for_server_delete (StoreDatabase *db,
-                                              GArray        *ledger_ids,
-                                              GError       **error);
-gboolean   store_test_forget_ledger (StoreDatabase *db,
-                                     GArray        *ledger_ids,
+gboolean store_test_remove_account (StoreDatabase *db,
+                                    gint64         account_id,
+                                    gboolean       keep_mail,
+                                    GError       **error);
+gint64   store_test_save_account (StoreDatabase      *db,
+                                  const StoreAccount *account,
+                                  GError            **error);
+gboolean store_test_set_fetch_state (StoreDatabase *db,
+                                     gint64         account_id,
+                                     gint64         last_fetch,
+                                     gint64         login_not_before,
                                      GError       **error);
+gboolean store_test_mark_for_server_delete (StoreDatabase *db,
+                                            GArray        *ledger_ids,
+                                            GError       **error);
+gboolean store_test_forget_ledger (StoreDatabase *db,
+                                   GArray        *ledger_ids,
+                                   GError       **error);
+/* store_test_search() waits for the index to catch up first;
+ * store_test_search_now() searches the index as it is. */
 GPtrArray *store_test_search (StoreDatabase *db,
                               const char    *query,
                               guint          limit,
                               GError       **error);
+GPtrArray *store_test_search_now (StoreDatabase *db,
+                                  const char    *query,
+                                  guint          limit,
+                                  GError       **error);
+gboolean   store_test_flush_index (StoreDatabase *db, GError **error);
+gint64     store_test_index_count (StoreDatabase *db);
 
 /* A message with the given fields and raw bytes that say the same. */
 StoreNewMessage *store_test_message (gint64      date,

@@ -451,9 +451,7 @@ test_move_trash_delete (Fixture *fixture, gconstpointer user_data)
                           "SELECT count(*) FROM uidl_ledger "
                           "WHERE message_id IS NULL AND uidl = 'u1'"),
       ==, 1);
-  g_assert_cmpint (
-      store_test_sql_int (fixture->path, "SELECT count(*) FROM messages_fts"),
-      ==, 2);
+  g_assert_cmpint (store_test_index_count (fixture->db), ==, 2);
   g_assert_cmpint (
       store_test_sql_int (fixture->path, "SELECT count(*) FROM message_bodies"),
       ==, 2);
@@ -464,9 +462,7 @@ test_move_trash_delete (Fixture *fixture, gconstpointer user_data)
   g_assert_cmpint (
       store_test_sql_int (fixture->path, "SELECT count(*) FROM messages"), ==,
       1);
-  g_assert_cmpint (
-      store_test_sql_int (fixture->path, "SELECT count(*) FROM messages_fts"),
-      ==, 1);
+  g_assert_cmpint (store_test_index_count (fixture->db), ==, 1);
   g_assert_cmpint (store_test_sql_int (fixture->path,
                                        "SELECT count(*) FROM uidl_ledger "
                                        "WHERE message_id IS NULL"),
@@ -635,9 +631,7 @@ test_accounts (Fixture *fixture, gconstpointer user_data)
   g_assert_cmpint (
       store_test_sql_int (fixture->path, "SELECT count(*) FROM messages"), ==,
       3);
-  g_assert_cmpint (
-      store_test_sql_int (fixture->path, "SELECT count(*) FROM messages_fts"),
-      ==, 3);
+  g_assert_cmpint (store_test_index_count (fixture->db), ==, 3);
 
   g_assert_false (
       store_test_remove_account (fixture->db, other_id, FALSE, &error));

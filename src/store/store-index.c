@@ -1,0 +1,862 @@
+/* store-index.c
+ *
+ * Copyright The Pigeon authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "store-error.h"
+#include "store-index-private.h"
+
+/* Batches handed to the indexer and not yet applied. The writer waits
+ * after a commit while this many are queued, so it runs at most two
+ * batches (1,000 messages' texts from an import) ahead of the index:
+ * memory stays bounded (issue #5) and the two threads still overlap. */
+#define MAX_QUEUED 2
+
+/* The indexer keeps its transaction open while batches keep coming, up
+ * to this many entries, and commits when its queue is empty. FTS5 writes
+ * a segment per commit (or per 16 MB of pending terms); a commit per
+ * batch of 500 made small segments that automerge then rewrote again
+ * and again. */
+#define MAX_TRANSACTION_ENTRIES 5000
+
+/* Rows of index_log read per transaction when the log is replayed. */
+#define REPLAY_CHUNK 500
+
+/* The index file's own version, in its user_version. */
+#define INDEX_SCHEMA_VERSION 1
+
+#define OP_INSERT 1
+#define OP_DELETE 2
+
+typedef struct
+{
+  gint64 seq;
+  gint64 message_id;
+  int    op;
+  char  *subject;
+  char  *sender;
+  char  *recipients;
+  char  *body;
+  char  *attachments;
+} IndexEntry;
+
+typedef enum
+{
+  ITEM_BATCH,
+  ITEM_QUIT,
+} ItemKind;
+
+typedef struct
+{
+  ItemKind kind;
+  GArray  *entries; /* IndexEntry */
+} IndexItem;
+
+struct _StoreIndexer
+{
+  /* owned, constant */
+  char *store_path;
+  char *index_path;
+
+  GThread     *thread;
+  GAsyncQueue *queue; /* IndexItem */
+  GTask       *open_task;
+
+  /* guarded by lock */
+  GMutex   lock;
+  GCond    cond;
+  guint    queued;    /* batches handed over and not yet applied */
+  guint    in_flight; /* ... and not yet committed; the replay is one */
+  gint64   acked_seq; /* the highest seq the index file holds */
+  gboolean paused;
+  gboolean abandoned;
+  GError  *failure;
+
+  /* indexer thread only */
+  StoreConnection *conn;
+  gint64           committed_seq; /* what the index file holds */
+  gint64           applied_seq;   /* ... and the open transaction */
+  gboolean         in_transaction;
+  guint            transaction_entries;
+  guint            unsettled; /* batches taken since the last commit */
+
+  /* writer thread only */
+  GArray *pending;      /* IndexEntry: logged in the open transaction */
+  gint64  trimmed_seq;  /* index_log holds no row up to this seq */
+  gint64  trimming_seq; /* ... once the open transaction commits */
+};
+
+/* The index file's schema: the table the store's schema 001 had, with the
+ * same settings (sql/001-initial.sql says why), and the seq it holds. */
+static const char index_schema[] =
+    "CREATE VIRTUAL TABLE messages_fts USING fts5 ("
+    "  subject, sender, recipients, body, attachments,"
+    "  tokenize = 'unicode61 remove_diacritics 2',"
+    "  prefix = '3',"
+    "  columnsize = 0"
+    ");"
+    "INSERT INTO messages_fts (messages_fts, rank) "
+    "  VALUES ('hashsize', 16777216);"
+    "INSERT INTO messages_fts (messages_fts, rank) VALUES ('automerge', 16);"
+    "CREATE TABLE index_state ("
+    "  id INTEGER PRIMARY KEY CHECK (id = 0),"
+    "  applied_seq INTEGER NOT NULL"
+    ");"
+    "INSERT INTO index_state (id, applied_seq) VALUES (0, 0);"
+    "PRAGMA user_version = " G_STRINGIFY (INDEX_SCHEMA_VERSION);
+
+static void
+index_entry_clear (gpointer data)
+{
+  IndexEntry *entry = data;
+
+  g_free (entry->subject);
+  g_free (entry->sender);
+  g_free (entry->recipients);
+  g_free (entry->body);
+  g_free (entry->attachments);
+}
+
+static GArray *
+entries_new (void)
+{
+  GArray *entries = g_array_new (FALSE, TRUE, sizeof (IndexEntry));
+
+  g_array_set_clear_func (entries, index_entry_clear);
+  return entries;
+}
+
+static void
+index_item_free (gpointer data)
+{
+  IndexItem *item = data;
+
+  g_clear_pointer (&item->entries, g_array_unref);
+  g_free (item);
+}
+
+StoreIndexer *
+_store_indexer_new (const char *store_path, const char *index_path)
+{
+  StoreIndexer *self = g_new0 (StoreIndexer, 1);
+
+  self->store_path = g_strdup (store_path);
+  self->index_path = g_strdup (index_path);
+  self->queue = g_async_queue_new_full (index_item_free);
+  self->pending = entries_new ();
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->cond);
+  return self;
+}
+
+const char *
+_store_indexer_get_path (StoreIndexer *self)
+{
+  return self->index_path;
+}
+
+/* Lets the batches already handed over be applied (unless the indexer
+ * was abandoned), then stops the thread. */
+void
+_store_indexer_free (StoreIndexer *self)
+{
+  if (self->thread != NULL)
+    {
+      IndexItem *quit = g_new0 (IndexItem, 1);
+
+      quit->kind = ITEM_QUIT;
+      g_async_queue_push (self->queue, quit);
+      g_thread_join (self->thread);
+    }
+
+  g_clear_object (&self->open_task);
+  g_async_queue_unref (self->queue);
+  g_array_unref (self->pending);
+  g_clear_error (&self->failure);
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->cond);
+  g_free (self->store_path);
+  g_free (self->index_path);
+  g_free (self);
+}
+
+void
+_store_indexer_set_paused (StoreIndexer *self, gboolean paused)
+{
+  g_mutex_lock (&self->lock);
+  self->paused = paused;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
+void
+_store_indexer_abandon_if_paused (StoreIndexer *self)
+{
+  g_mutex_lock (&self->lock);
+  if (self->paused)
+    self->abandoned = TRUE;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
+gboolean
+_store_indexer_wait (StoreIndexer *self, GError **error)
+{
+  gboolean ok;
+
+  g_mutex_lock (&self->lock);
+  while (self->in_flight > 0 && !self->abandoned)
+    g_cond_wait (&self->cond, &self->lock);
+  ok = self->failure == NULL;
+  if (!ok)
+    g_propagate_error (error, g_error_copy (self->failure));
+  g_mutex_unlock (&self->lock);
+  return ok;
+}
+
+/* Writer side. */
+
+static gboolean
+writer_begin_cb (StoreConnection *conn, gpointer data, GError **error)
+{
+  StoreIndexer *self = data;
+  gint64        acked;
+  sqlite3_stmt *stmt;
+
+  g_mutex_lock (&self->lock);
+  acked = self->acked_seq;
+  g_mutex_unlock (&self->lock);
+
+  self->trimming_seq = self->trimmed_seq;
+  if (acked <= self->trimmed_seq)
+    return TRUE;
+
+  /* Trimmed in the transaction that was opened anyway, never in a commit
+   * of its own. */
+  stmt = _store_connection_prepare (
+      conn, "DELETE FROM index_log WHERE seq <= ?", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, acked);
+  if (!_store_connection_step_done (conn, stmt, error))
+    return FALSE;
+
+  self->trimming_seq = acked;
+  return TRUE;
+}
+
+static void
+writer_committed_cb (StoreConnection *conn, gpointer data)
+{
+  StoreIndexer *self = data;
+  IndexItem    *item;
+
+  self->trimmed_seq = self->trimming_seq;
+  if (self->pending->len == 0)
+    return;
+
+  item = g_new0 (IndexItem, 1);
+  item->kind = ITEM_BATCH;
+  item->entries = g_steal_pointer (&self->pending);
+  self->pending = entries_new ();
+
+  g_mutex_lock (&self->lock);
+  while (self->queued >= MAX_QUEUED && !self->abandoned)
+    g_cond_wait (&self->cond, &self->lock);
+  self->queued++;
+  self->in_flight++;
+  g_mutex_unlock (&self->lock);
+
+  g_async_queue_push (self->queue, item);
+}
+
+static void
+writer_rolled_back_cb (StoreConnection *conn, gpointer data)
+{
+  StoreIndexer *self = data;
+
+  self->trimming_seq = self->trimmed_seq;
+  g_array_set_size (self->pending, 0);
+}
+
+static const StoreConnectionHooks writer_hooks = {
+  .begin = writer_begin_cb,
+  .committed = writer_committed_cb,
+  .rolled_back = writer_rolled_back_cb,
+};
+
+void
+_store_indexer_attach_writer (StoreIndexer *self, StoreConnection *writer)
+{
+  _store_connection_set_hooks (writer, &writer_hooks, self);
+}
+
+static gboolean
+log_entry (StoreConnection *writer, IndexEntry *entry, GError **error)
+{
+  StoreIndexer *self = _store_connection_get_hook_data (writer);
+  sqlite3_stmt *stmt = _store_connection_prepare (
+      writer,
+      "INSERT INTO index_log (message_id, op, subject, sender, recipients, "
+      "body, attachments) VALUES (?, ?, ?, ?, ?, ?, ?)",
+      error);
+
+  g_assert (self != NULL);
+
+  if (stmt == NULL)
+    {
+      index_entry_clear (entry);
+      return FALSE;
+    }
+
+  sqlite3_bind_int64 (stmt, 1, entry->message_id);
+  sqlite3_bind_int (stmt, 2, entry->op);
+  sqlite3_bind_text (stmt, 3, entry->subject, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 4, entry->sender, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 5, entry->recipients, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 6, entry->body, -1, SQLITE_STATIC);
+  sqlite3_bind_text (stmt, 7, entry->attachments, -1, SQLITE_STATIC);
+  if (!_store_connection_step_done (writer, stmt, error))
+    {
+      index_entry_clear (entry);
+      return FALSE;
+    }
+
+  entry->seq = sqlite3_last_insert_rowid (_store_connection_get_db (writer));
+  g_array_append_vals (self->pending, entry, 1);
+  return TRUE;
+}
+
+/**
+ * _store_index_log_insert:
+ * @writer: the writer's connection, in a transaction
+ * @message_id: the message's key, the index's rowid
+ *
+ * Logs the texts a new message is found by; they are copied. Once the
+ * transaction commits they go to the indexer.
+ *
+ * Returns: %TRUE, or %FALSE with a #StoreError
+ */
+gboolean
+_store_index_log_insert (StoreConnection *writer,
+                         gint64           message_id,
+                         const char      *subject,
+                         const char      *sender,
+                         const char      *recipients,
+                         const char      *body,
+                         const char      *attachments,
+                         GError         **error)
+{
+  IndexEntry entry = {
+    .message_id = message_id,
+    .op = OP_INSERT,
+    .subject = g_strdup (subject),
+    .sender = g_strdup (sender),
+    .recipients = g_strdup (recipients),
+    .body = g_strdup (body),
+    .attachments = g_strdup (attachments),
+  };
+
+  return log_entry (writer, &entry, error);
+}
+
+/**
+ * _store_index_log_delete:
+ * @writer: the writer's connection, in the transaction that deletes the
+ *   message
+ *
+ * Returns: %TRUE, or %FALSE with a #StoreError
+ */
+gboolean
+_store_index_log_delete (StoreConnection *writer,
+                         gint64           message_id,
+                         GError         **error)
+{
+  IndexEntry entry = { .message_id = message_id, .op = OP_DELETE };
+
+  return log_entry (writer, &entry, error);
+}
+
+/* Indexer side. */
+
+/* Records the first failure; store_database_flush_index_finish()
+ * reports it. */
+static void
+fail (StoreIndexer *self, GError *error)
+{
+  g_mutex_lock (&self->lock);
+  if (self->failure == NULL)
+    self->failure = g_steal_pointer (&error);
+  g_mutex_unlock (&self->lock);
+  g_clear_error (&error);
+}
+
+static gboolean
+bind_entry_texts (sqlite3_stmt *stmt, const IndexEntry *entry)
+{
+  const char *texts[] = { entry->subject, entry->sender, entry->recipients,
+                          entry->body, entry->attachments };
+
+  for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
+    if (sqlite3_bind_text (stmt, (int) i + 2, texts[i] != NULL ? texts[i] : "",
+                           -1, SQLITE_STATIC) != SQLITE_OK)
+      return FALSE;
+  return TRUE;
+}
+
+static void
+rollback_transaction (StoreIndexer *self)
+{
+  _store_connection_rollback (self->conn);
+  self->in_transaction = FALSE;
+  self->transaction_entries = 0;
+  self->applied_seq = self->committed_seq;
+}
+
+/* Applies @entries in seq order, in the open transaction (begun when
+ * none is). Entries at or below the seq applied are skipped: the replay
+ * at open may already have read them from the log. On failure the whole
+ * transaction is rolled back. */
+static gboolean
+apply_entries (StoreIndexer *self, GArray *entries, GError **error)
+{
+  StoreConnection *conn = self->conn;
+  sqlite3_stmt    *stmt;
+
+  if (!self->in_transaction)
+    {
+      if (!_store_connection_begin (conn, FALSE, error))
+        return FALSE;
+      self->in_transaction = TRUE;
+    }
+
+  for (guint i = 0; i < entries->len; i++)
+    {
+      const IndexEntry *entry = &g_array_index (entries, IndexEntry, i);
+
+      if (entry->seq <= self->applied_seq)
+        continue;
+      g_assert (entry->op == OP_INSERT || entry->op == OP_DELETE);
+
+      /* OR REPLACE: a key freed by a delete may come back on a new
+       * message once that delete is applied (allocate_key). */
+      stmt = _store_connection_prepare (
+          conn,
+          entry->op == OP_INSERT
+              ? "INSERT OR REPLACE INTO messages_fts (rowid, subject, sender, "
+                "recipients, body, attachments) VALUES (?, ?, ?, ?, ?, ?)"
+              : "DELETE FROM messages_fts WHERE rowid = ?",
+          error);
+      if (stmt == NULL)
+        goto failed;
+
+      sqlite3_bind_int64 (stmt, 1, entry->message_id);
+      if (entry->op == OP_INSERT && !bind_entry_texts (stmt, entry))
+        {
+          g_set_error (error, STORE_ERROR, STORE_ERROR_FAILED,
+                       "Cannot bind the texts of message %" G_GINT64_FORMAT,
+                       entry->message_id);
+          goto failed;
+        }
+      if (!_store_connection_step_done (conn, stmt, error))
+        goto failed;
+      self->applied_seq = entry->seq;
+      self->transaction_entries++;
+    }
+
+  return TRUE;
+
+failed:
+  rollback_transaction (self);
+  return FALSE;
+}
+
+/* Commits the open transaction with the highest seq it applied; only
+ * then may the writer trim those log rows. */
+static gboolean
+commit_transaction (StoreIndexer *self, GError **error)
+{
+  sqlite3_stmt *stmt;
+
+  if (!self->in_transaction)
+    return TRUE;
+
+  if (self->applied_seq == self->committed_seq)
+    {
+      rollback_transaction (self);
+      return TRUE;
+    }
+
+  stmt = _store_connection_prepare (
+      self->conn, "UPDATE index_state SET applied_seq = ? WHERE id = 0", error);
+  if (stmt == NULL)
+    {
+      rollback_transaction (self);
+      return FALSE;
+    }
+  sqlite3_bind_int64 (stmt, 1, self->applied_seq);
+  if (!_store_connection_step_done (self->conn, stmt, error) ||
+      !_store_connection_commit (self->conn, error))
+    {
+      rollback_transaction (self);
+      return FALSE;
+    }
+
+  self->in_transaction = FALSE;
+  self->transaction_entries = 0;
+  self->committed_seq = self->applied_seq;
+  g_mutex_lock (&self->lock);
+  self->acked_seq = self->committed_seq;
+  g_mutex_unlock (&self->lock);
+  return TRUE;
+}
+
+static gint64
+query_int (StoreConnection *conn, const char *sql, GError **error)
+{
+  sqlite3_stmt *stmt = _store_connection_prepare (conn, sql, error);
+  gint64        value = -1;
+  int           rc;
+
+  if (stmt == NULL)
+    return -1;
+
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW)
+    value = sqlite3_column_int64 (stmt, 0);
+  else
+    _store_connection_set_error (conn, rc, error);
+  sqlite3_reset (stmt);
+  return value;
+}
+
+/* The index file is built from the log alone, so it may be missing only
+ * while the log still holds every entry ever written (a new store, or
+ * one just upgraded); else a new index would lack the trimmed ones. The
+ * store cannot re-parse its messages (that is src/mime's part). */
+static gboolean
+check_missing_index (StoreIndexer *self, StoreConnection *store, GError **error)
+{
+  gint64 incomplete = query_int (store,
+                                 "SELECT EXISTS (SELECT 1 FROM messages) AND "
+                                 "(SELECT count(*) FROM index_log) < "
+                                 "coalesce ((SELECT seq FROM sqlite_sequence "
+                                 "WHERE name = 'index_log'), 0)",
+                                 error);
+
+  if (incomplete < 0)
+    return FALSE;
+
+  if (incomplete > 0)
+    {
+      g_set_error (error, STORE_ERROR, STORE_ERROR_CORRUPT,
+                   "The search index is missing and cannot be rebuilt "
+                   "from the mail store alone; the mail store was left as "
+                   "it is");
+      return FALSE;
+    }
+
+  return TRUE;
+}
+
+static gboolean
+open_index (StoreIndexer *self, StoreConnection **store_out, GError **error)
+{
+  g_autoptr (StoreConnection) store = NULL;
+  gboolean exists = g_file_test (self->index_path, G_FILE_TEST_EXISTS);
+  gint64   version;
+
+  store = _store_connection_open (self->store_path, TRUE, error);
+  if (store == NULL)
+    return FALSE;
+
+  if (!exists && !check_missing_index (self, store, error))
+    return FALSE;
+
+  self->conn = _store_connection_open (self->index_path, FALSE, error);
+  if (self->conn == NULL)
+    return FALSE;
+
+  version = query_int (self->conn, "PRAGMA user_version", error);
+  if (version < 0)
+    return FALSE;
+  if (version > INDEX_SCHEMA_VERSION)
+    {
+      g_set_error (error, STORE_ERROR, STORE_ERROR_NEWER_SCHEMA,
+                   "The search index was written by a newer Pigeon; it "
+                   "was left as it is");
+      return FALSE;
+    }
+
+  /* As the store's own file (store-database.c open_writer says why). */
+  if (!_store_connection_exec (self->conn,
+                               "PRAGMA page_size = 16384;"
+                               "PRAGMA journal_mode = WAL;"
+                               "PRAGMA synchronous = NORMAL",
+                               error))
+    return FALSE;
+
+  if (version == 0)
+    {
+      if (!_store_connection_begin (self->conn, FALSE, error))
+        return FALSE;
+      if (!_store_connection_exec (self->conn, index_schema, error) ||
+          !_store_connection_commit (self->conn, error))
+        {
+          _store_connection_rollback (self->conn);
+          return FALSE;
+        }
+    }
+
+  self->committed_seq = query_int (
+      self->conn, "SELECT applied_seq FROM index_state WHERE id = 0", error);
+  if (self->committed_seq < 0)
+    return FALSE;
+  self->applied_seq = self->committed_seq;
+
+  /* The log rows the index already holds are trimmed by the writer's
+   * next transaction. */
+  g_mutex_lock (&self->lock);
+  self->acked_seq = self->committed_seq;
+  g_mutex_unlock (&self->lock);
+
+  *store_out = g_steal_pointer (&store);
+  return TRUE;
+}
+
+static char *
+column_strdup (sqlite3_stmt *stmt, int column)
+{
+  return g_strdup ((const char *) sqlite3_column_text (stmt, column));
+}
+
+/* Applies what the log holds beyond the index: the batches a killed
+ * process had not applied, or a whole upgraded store. */
+static gboolean
+replay (StoreIndexer *self, StoreConnection *store, GError **error)
+{
+  for (;;)
+    {
+      g_autoptr (GArray) entries = entries_new ();
+      sqlite3_stmt      *stmt = _store_connection_prepare (
+               store,
+               "SELECT seq, message_id, op, subject, sender, recipients, body, "
+                    "attachments FROM index_log WHERE seq > ? ORDER BY seq "
+                    "LIMIT " G_STRINGIFY (REPLAY_CHUNK),
+               error);
+      int rc;
+
+      if (stmt == NULL)
+        return FALSE;
+
+      sqlite3_bind_int64 (stmt, 1, self->applied_seq);
+      while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+        {
+          IndexEntry entry = {
+            .seq = sqlite3_column_int64 (stmt, 0),
+            .message_id = sqlite3_column_int64 (stmt, 1),
+            .op = sqlite3_column_int (stmt, 2),
+            .subject = column_strdup (stmt, 3),
+            .sender = column_strdup (stmt, 4),
+            .recipients = column_strdup (stmt, 5),
+            .body = column_strdup (stmt, 6),
+            .attachments = column_strdup (stmt, 7),
+          };
+
+          g_array_append_val (entries, entry);
+        }
+      sqlite3_reset (stmt);
+
+      if (rc != SQLITE_DONE)
+        {
+          _store_connection_set_error (store, rc, error);
+          return FALSE;
+        }
+
+      if (entries->len == 0)
+        return commit_transaction (self, error);
+
+      if (!apply_entries (self, entries, error))
+        return FALSE;
+      if (self->transaction_entries >= MAX_TRANSACTION_ENTRIES &&
+          !commit_transaction (self, error))
+        return FALSE;
+    }
+}
+
+typedef struct
+{
+  GTask  *task;
+  GError *error;
+} Completion;
+
+/* Returned on the task's own thread: store-database.c
+ * complete_job_in_task_context() says why. */
+static gboolean
+complete_cb (gpointer data)
+{
+  Completion *completion = data;
+
+  if (completion->error != NULL)
+    g_task_return_error (completion->task, completion->error);
+  else
+    g_task_return_boolean (completion->task, TRUE);
+  g_object_unref (completion->task);
+  g_free (completion);
+  return G_SOURCE_REMOVE;
+}
+
+static void
+complete_in_task_context (GTask *task, GError *error)
+{
+  Completion *completion = g_new0 (Completion, 1);
+  GSource    *source = g_idle_source_new ();
+
+  completion->task = task;
+  completion->error = error;
+  g_source_set_priority (source, G_PRIORITY_DEFAULT);
+  g_source_set_callback (source, complete_cb, completion, NULL);
+  g_source_attach (source, g_task_get_context (task));
+  g_source_unref (source);
+}
+
+/* Commits what is applied, and tells waiters that the batches taken
+ * since the last commit are done with (in the index, or failed). */
+static void
+settle (StoreIndexer *self)
+{
+  GError *error = NULL;
+
+  if (!commit_transaction (self, &error))
+    {
+      g_warning ("The search index %s was not updated: %s", self->index_path,
+                 error->message);
+      fail (self, error);
+    }
+
+  g_mutex_lock (&self->lock);
+  g_assert (self->in_flight >= self->unsettled);
+  self->in_flight -= self->unsettled;
+  self->unsettled = 0;
+  g_cond_broadcast (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
+
+/* Takes the next item; when none is waiting, first commits. */
+static IndexItem *
+next_item (StoreIndexer *self)
+{
+  IndexItem *item = NULL;
+
+  if (self->in_transaction || self->unsettled > 0)
+    item = g_async_queue_try_pop (self->queue);
+  if (item == NULL)
+    {
+      settle (self);
+      item = g_async_queue_pop (self->queue);
+    }
+  return item;
+}
+
+/* A paused indexer commits what it applied, then waits. Returns whether
+ * the batch in hand is to be dropped: abandoned, or after a failure (what
+ * follows stays in the log and is applied, in order, at the next open). */
+static gboolean
+wait_while_paused (StoreIndexer *self)
+{
+  gboolean paused;
+  gboolean skip;
+
+  g_mutex_lock (&self->lock);
+  paused = self->paused;
+  g_mutex_unlock (&self->lock);
+  if (paused)
+    settle (self);
+
+  g_mutex_lock (&self->lock);
+  while (self->paused && !self->abandoned)
+    g_cond_wait (&self->cond, &self->lock);
+  skip = self->abandoned || self->failure != NULL;
+  g_mutex_unlock (&self->lock);
+  return skip;
+}
+
+static gpointer
+indexer_thread (gpointer data)
+{
+  StoreIndexer               *self = data;
+  g_autoptr (StoreConnection) store = NULL;
+  GError                     *error = NULL;
+  gboolean                    opened;
+
+  opened = open_index (self, &store, &error);
+  if (!opened)
+    g_prefix_error (&error, "%s: ", self->index_path);
+  complete_in_task_context (g_steal_pointer (&self->open_task),
+                            opened ? NULL : g_error_copy (error));
+  if (!opened)
+    {
+      /* Nothing will be applied: the store's open fails with @error. */
+      fail (self, error);
+      error = NULL;
+    }
+  else if (!replay (self, store, &error))
+    {
+      g_warning ("The search index %s was not brought up to date: %s",
+                 self->index_path, error->message);
+      fail (self, error);
+      error = NULL;
+    }
+  g_clear_pointer (&store, _store_connection_free);
+  self->unsettled = 1; /* the replay */
+  settle (self);
+
+  for (;;)
+    {
+      IndexItem *item = next_item (self);
+      gboolean   skip;
+
+      if (item->kind == ITEM_QUIT)
+        {
+          index_item_free (item);
+          settle (self);
+          break;
+        }
+
+      skip = wait_while_paused (self);
+      self->unsettled++;
+      if (!skip && !apply_entries (self, item->entries, &error))
+        {
+          g_warning ("The search index %s was not updated: %s",
+                     self->index_path, error->message);
+          fail (self, error);
+          error = NULL;
+        }
+      index_item_free (item);
+
+      g_mutex_lock (&self->lock);
+      self->queued--;
+      g_cond_broadcast (&self->cond);
+      g_mutex_unlock (&self->lock);
+
+      if (self->transaction_entries >= MAX_TRANSACTION_ENTRIES)
+        settle (self);
+    }
+
+  g_clear_pointer (&self->conn, _store_connection_free);
+  return NULL;
+}
+
+void
+_store_indexer_start (StoreIndexer *self, GTask *task)
+{
+  g_assert (self->thread == NULL);
+
+  self->open_task = task;
+  self->in_flight = 1; /* the replay: waiting waits for it too */
+  self->thread = g_thread_new ("pigeon-store-indexer", indexer_thread, self);
+}

@@ -1,0 +1,486 @@
+/* test-store-index.c
+ *
+ * Copyright The Pigeon authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include <glib/gstdio.h>
+#include <sqlite3.h>
+
+#include "pigeon-test-files.h"
+#include "store-database-private.h"
+#include "store-error.h"
+#include "store-test-sync.h"
+
+/* The search index in its own file, written by the indexer thread from
+ * the store's index_log (store-index.c): searches never show deleted
+ * mail, a killed process loses no index entry, a lost index is
+ * reported. Real files throughout; the indexer is paused to hold a
+ * change between the store and the index. */
+
+#define DATE 1700000000
+
+typedef struct
+{
+  char          *dir;
+  char          *path;
+  StoreDatabase *db;
+  gint64         inbox;
+} Fixture;
+
+static void
+reopen (Fixture *fixture)
+{
+  GError *error = NULL;
+
+  g_clear_object (&fixture->db);
+  fixture->db = store_test_open (fixture->path, &error);
+  g_assert_no_error (error);
+}
+
+static void
+fixture_set_up (Fixture *fixture, gconstpointer user_data)
+{
+  GError *error = NULL;
+
+  fixture->dir = g_dir_make_tmp ("pigeon-store-XXXXXX", &error);
+  g_assert_no_error (error);
+  fixture->path = g_build_filename (fixture->dir, "pigeon.db", NULL);
+  fixture->db = store_test_open (fixture->path, &error);
+  g_assert_no_error (error);
+  store_test_add_account (fixture->db, "home", &error);
+  g_assert_no_error (error);
+  fixture->inbox = store_test_folder_id (fixture->db, "home/Inbox");
+}
+
+static void
+fixture_tear_down (Fixture *fixture, gconstpointer user_data)
+{
+  g_clear_object (&fixture->db);
+  pigeon_test_remove_tree (fixture->dir);
+  g_free (fixture->path);
+  g_free (fixture->dir);
+}
+
+/* Stores one message and returns its id. */
+static gint64
+insert (Fixture *fixture, gint64 date, const char *subject, const char *body)
+{
+  g_autoptr (GPtrArray) batch =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) store_new_message_free);
+  g_autoptr (GArray) ids = NULL;
+  GError            *error = NULL;
+
+  g_ptr_array_add (batch, store_test_message (date, "Ann", subject, body));
+  ids = store_test_insert (fixture->db, fixture->inbox, 0, batch, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ids->len, ==, 1);
+  return g_array_index (ids, gint64, 0);
+}
+
+static void delete (Fixture *fixture, gint64 id)
+{
+  g_autoptr (GArray) ids = store_test_ids (1, &id);
+  GError            *error = NULL;
+
+  g_assert_true (store_test_delete (fixture->db, ids, &error));
+  g_assert_no_error (error);
+}
+
+/* The ids a search finds; @now: without waiting for the index. */
+static GArray *
+found (Fixture *fixture, const char *query, gboolean now)
+{
+  g_autoptr (GPtrArray) rows = NULL;
+  GArray               *ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  GError               *error = NULL;
+
+  rows = now ? store_test_search_now (fixture->db, query, 50, &error)
+             : store_test_search (fixture->db, query, 50, &error);
+  g_assert_no_error (error);
+  for (guint i = 0; i < rows->len; i++)
+    g_array_append_val (ids, ((StoreMessageRow *) rows->pdata[i])->id);
+  return ids;
+}
+
+static guint
+count_found (Fixture *fixture, const char *query, gboolean now)
+{
+  g_autoptr (GArray) ids = found (fixture, query, now);
+
+  return ids->len;
+}
+
+static gint64
+log_rows (Fixture *fixture)
+{
+  return store_test_sql_int (fixture->path, "SELECT count(*) FROM index_log");
+}
+
+/* Rows in the index file, as it is (no waiting). */
+static gint64
+index_rows (Fixture *fixture)
+{
+  return store_test_sql_int (store_database_get_index_path (fixture->db),
+                             "SELECT count(*) FROM messages_fts");
+}
+
+static void
+test_index_file_beside_store (Fixture *fixture, gconstpointer user_data)
+{
+  g_autofree char *expected =
+      g_build_filename (fixture->dir, "pigeon-index.db", NULL);
+
+  g_assert_cmpstr (store_database_get_index_path (fixture->db), ==, expected);
+  g_assert_true (g_file_test (expected, G_FILE_TEST_IS_REGULAR));
+  /* The store's own file has no index any more. */
+  g_assert_cmpint (store_test_sql_int (fixture->path,
+                                       "SELECT count(*) FROM sqlite_master "
+                                       "WHERE name = 'messages_fts'"),
+                   ==, 0);
+}
+
+/* Found once indexed; the log is trimmed once the index holds it. */
+static void
+test_insert_then_search (Fixture *fixture, gconstpointer user_data)
+{
+  gint64             id = insert (fixture, DATE, "Pelican plans", "Beaks.");
+  g_autoptr (GArray) ids = found (fixture, "pelican", FALSE);
+
+  g_assert_cmpuint (ids->len, ==, 1);
+  g_assert_cmpint (g_array_index (ids, gint64, 0), ==, id);
+  g_assert_cmpuint (count_found (fixture, "beaks", FALSE), ==, 1);
+  g_assert_cmpint (index_rows (fixture), ==, 1);
+  g_assert_cmpint (log_rows (fixture), ==, 0);
+  g_assert_cmpint (
+      store_test_sql_int (store_database_get_index_path (fixture->db),
+                          "SELECT applied_seq FROM index_state"),
+      ==, 1);
+}
+
+/* Held by the paused indexer, a new message is stored and logged but not
+ * yet found; resumed, it is. */
+static void
+test_search_follows_indexer (Fixture *fixture, gconstpointer user_data)
+{
+  _store_database_set_index_paused (fixture->db, TRUE);
+  insert (fixture, DATE, "Heron habits", "Wading.");
+  g_assert_cmpuint (count_found (fixture, "heron", TRUE), ==, 0);
+  g_assert_cmpint (log_rows (fixture), ==, 1);
+  g_assert_cmpint (index_rows (fixture), ==, 0);
+
+  _store_database_set_index_paused (fixture->db, FALSE);
+  g_assert_cmpuint (count_found (fixture, "heron", FALSE), ==, 1);
+  g_assert_cmpint (log_rows (fixture), ==, 0);
+}
+
+/* A deleted message is never found, in any shape of search, whether or
+ * not the indexer has removed it yet: every shape joins the messages. */
+static void
+test_delete_then_search (Fixture *fixture, gconstpointer user_data)
+{
+  static const char *const queries[] = {
+    "puffin",               /* the index walk outside, joined */
+    "puffin OR is:flagged", /* an IN (index) subquery */
+    "subject:puffin",       /* a column filter */
+    "puffin -zebra",        /* MATCH with NOT */
+    "puffin before:2100-01-01",
+  };
+  gint64 id = insert (fixture, DATE, "Puffin season", "Beaks and burrows.");
+
+  insert (fixture, DATE + 10, "Zebra crossing", "Stripes, no puffin here.");
+  g_assert_cmpuint (count_found (fixture, "puffin", FALSE), ==, 2);
+
+  _store_database_set_index_paused (fixture->db, TRUE);
+  delete (fixture, id);
+  /* The index still holds it: the window this test is about. */
+  g_assert_cmpint (index_rows (fixture), ==, 2);
+  for (guint i = 0; i < G_N_ELEMENTS (queries); i++)
+    {
+      g_autoptr (GArray) ids = found (fixture, queries[i], TRUE);
+
+      for (guint j = 0; j < ids->len; j++)
+        g_assert_cmpint (g_array_index (ids, gint64, j), !=, id);
+    }
+  g_assert_cmpuint (count_found (fixture, "burrows", TRUE), ==, 0);
+  /* "-puffin" walks the messages: the deleted one is not there. */
+  g_assert_cmpuint (count_found (fixture, "-stripes", TRUE), ==, 0);
+
+  _store_database_set_index_paused (fixture->db, FALSE);
+  g_assert_cmpuint (count_found (fixture, "burrows", FALSE), ==, 0);
+  g_assert_cmpuint (count_found (fixture, "puffin", FALSE), ==, 1);
+  g_assert_cmpint (index_rows (fixture), ==, 1);
+  g_assert_cmpint (log_rows (fixture), ==, 0);
+}
+
+/* Emptying the Trash and removing an account log their deletes too. */
+static void
+test_other_deletes_logged (Fixture *fixture, gconstpointer user_data)
+{
+  gint64                id = insert (fixture, DATE, "Gannet dive", "Splash.");
+  g_autoptr (GArray)    ids = store_test_ids (1, &id);
+  GError               *error = NULL;
+  gint64                account;
+  g_autoptr (GPtrArray) batch =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) store_new_message_free);
+  g_autoptr (GArray) other = NULL;
+
+  g_assert_true (store_test_trash (fixture->db, ids, &error));
+  g_assert_no_error (error);
+  /* In the Trash it is still indexed (in:Trash finds it). */
+  g_assert_cmpint (store_test_index_count (fixture->db), ==, 1);
+  g_assert_true (store_test_empty_trash (fixture->db, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (store_test_index_count (fixture->db), ==, 0);
+
+  account = store_test_add_account (fixture->db, "work", &error);
+  g_assert_no_error (error);
+  g_ptr_array_add (batch, store_test_message (DATE, "Bo", "Skua", "Raid."));
+  other = store_test_insert (fixture->db,
+                             store_test_folder_id (fixture->db, "work/Inbox"),
+                             account, batch, &error);
+  g_assert_no_error (error);
+  g_assert_cmpint (store_test_index_count (fixture->db), ==, 1);
+  g_assert_true (
+      store_test_remove_account (fixture->db, account, FALSE, &error));
+  g_assert_no_error (error);
+  g_assert_cmpint (store_test_index_count (fixture->db), ==, 0);
+  g_assert_cmpuint (count_found (fixture, "skua", FALSE), ==, 0);
+  g_assert_cmpint (log_rows (fixture), ==, 0);
+}
+
+/* Keys are date << 20 | sequence, so a message of the same second may
+ * get a deleted message's key. Not while the removal is still pending:
+ * the index would show the old words for the new message. Once applied,
+ * the key may come back, and the index holds only the new words. */
+static void
+test_key_reuse (Fixture *fixture, gconstpointer user_data)
+{
+  gint64 old_id = insert (fixture, DATE, "Albatross", "Gliding.");
+  gint64 new_id;
+  gint64 third_id;
+
+  g_assert_cmpuint (count_found (fixture, "albatross", FALSE), ==, 1);
+
+  _store_database_set_index_paused (fixture->db, TRUE);
+  delete (fixture, old_id);
+  new_id = insert (fixture, DATE, "Cormorant", "Diving.");
+  g_assert_cmpint (new_id, !=, old_id);
+  g_assert_cmpuint (count_found (fixture, "albatross", TRUE), ==, 0);
+  g_assert_cmpuint (count_found (fixture, "gliding", TRUE), ==, 0);
+
+  _store_database_set_index_paused (fixture->db, FALSE);
+  g_assert_cmpuint (count_found (fixture, "albatross", FALSE), ==, 0);
+  g_assert_cmpuint (count_found (fixture, "cormorant", FALSE), ==, 1);
+
+  /* Removal applied and trimmed: the first key is free again. */
+  delete (fixture, new_id);
+  g_assert_cmpuint (count_found (fixture, "cormorant", FALSE), ==, 0);
+  third_id = insert (fixture, DATE, "Shearwater", "Skimming.");
+  g_assert_cmpint (third_id, ==, old_id);
+  g_assert_cmpuint (count_found (fixture, "albatross", FALSE), ==, 0);
+  g_assert_cmpuint (count_found (fixture, "gliding", FALSE), ==, 0);
+  g_assert_cmpuint (count_found (fixture, "cormorant", FALSE), ==, 0);
+  g_assert_cmpuint (count_found (fixture, "shearwater", FALSE), ==, 1);
+  g_assert_cmpint (index_rows (fixture), ==, 1);
+}
+
+/* A process killed before the indexer applied its batches: the store
+ * holds them in index_log, and the next open applies them, inserts and
+ * deletes in order. */
+static void
+test_crash_replay (Fixture *fixture, gconstpointer user_data)
+{
+  g_autofree char *index_path =
+      g_strdup (store_database_get_index_path (fixture->db));
+  gint64 kept;
+  gint64 dropped;
+
+  insert (fixture, DATE, "Osprey", "Fishing.");
+  g_assert_cmpuint (count_found (fixture, "osprey", FALSE), ==, 1);
+
+  _store_database_set_index_paused (fixture->db, TRUE);
+  kept = insert (fixture, DATE + 1, "Kestrel", "Hovering.");
+  dropped = insert (fixture, DATE + 2, "Merlin", "Chasing.");
+  /* Closed while paused: what the indexer held is dropped. */
+  g_clear_object (&fixture->db);
+  g_assert_cmpint (log_rows (fixture), ==, 2);
+  g_assert_cmpint (
+      store_test_sql_int (index_path, "SELECT count(*) FROM messages_fts"), ==,
+      1);
+
+  reopen (fixture);
+  _store_database_set_index_paused (fixture->db, TRUE);
+  delete (fixture, dropped);
+  g_clear_object (&fixture->db);
+  g_assert_cmpint (log_rows (fixture), >=, 1);
+
+  reopen (fixture);
+  {
+    g_autoptr (GArray) ids = found (fixture, "kestrel", FALSE);
+
+    g_assert_cmpuint (ids->len, ==, 1);
+    g_assert_cmpint (g_array_index (ids, gint64, 0), ==, kept);
+  }
+  g_assert_cmpuint (count_found (fixture, "merlin", FALSE), ==, 0);
+  g_assert_cmpuint (count_found (fixture, "osprey", FALSE), ==, 1);
+  g_assert_cmpint (index_rows (fixture), ==, 2);
+  g_assert_cmpint (log_rows (fixture), ==, 0);
+}
+
+/* An index file lost while the log still holds everything is rebuilt;
+ * lost after entries were trimmed, it cannot be, and opening says so
+ * without touching the store. */
+static void
+test_missing_index (Fixture *fixture, gconstpointer user_data)
+{
+  g_autofree char *index_path =
+      g_strdup (store_database_get_index_path (fixture->db));
+  GError *error = NULL;
+
+  _store_database_set_index_paused (fixture->db, TRUE);
+  insert (fixture, DATE, "Grebe", "Floating.");
+  g_clear_object (&fixture->db);
+  g_assert_cmpint (g_remove (index_path), ==, 0);
+
+  reopen (fixture);
+  g_assert_cmpuint (count_found (fixture, "grebe", FALSE), ==, 1);
+  g_assert_cmpint (log_rows (fixture), ==, 0);
+  g_clear_object (&fixture->db);
+
+  g_assert_cmpint (g_remove (index_path), ==, 0);
+  fixture->db = store_test_open (fixture->path, &error);
+  g_assert_error (error, STORE_ERROR, STORE_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "index is missing"));
+  g_assert_null (fixture->db);
+  g_clear_error (&error);
+  g_assert_false (g_file_test (index_path, G_FILE_TEST_EXISTS));
+  g_assert_cmpint (
+      store_test_sql_int (fixture->path, "SELECT count(*) FROM messages"), ==,
+      1);
+}
+
+/* A store whose messages are all gone may lose its index: nothing is
+ * missing from a new one. */
+static void
+test_missing_index_of_empty_store (Fixture *fixture, gconstpointer user_data)
+{
+  g_autofree char *index_path =
+      g_strdup (store_database_get_index_path (fixture->db));
+
+  delete (fixture, insert (fixture, DATE, "Tern", "Gone."));
+  g_assert_cmpint (store_test_index_count (fixture->db), ==, 0);
+  g_clear_object (&fixture->db);
+  g_assert_cmpint (g_remove (index_path), ==, 0);
+
+  reopen (fixture);
+  g_assert_cmpuint (count_found (fixture, "tern", FALSE), ==, 0);
+  insert (fixture, DATE, "Tern again", "Back.");
+  g_assert_cmpuint (count_found (fixture, "tern", FALSE), ==, 1);
+}
+
+static void
+test_damaged_index (Fixture *fixture, gconstpointer user_data)
+{
+  g_autofree char *index_path =
+      g_strdup (store_database_get_index_path (fixture->db));
+  g_autofree char *garbage = g_strnfill (65536, 'x');
+  GError          *error = NULL;
+
+  insert (fixture, DATE, "Shag", "Drying.");
+  g_assert_cmpint (store_test_index_count (fixture->db), ==, 1);
+  g_clear_object (&fixture->db);
+  g_assert_true (g_file_set_contents (index_path, garbage, -1, &error));
+  g_assert_no_error (error);
+
+  fixture->db = store_test_open (fixture->path, &error);
+  g_assert_error (error, STORE_ERROR, STORE_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, index_path));
+  g_assert_null (fixture->db);
+  g_clear_error (&error);
+}
+
+static void
+test_newer_index (Fixture *fixture, gconstpointer user_data)
+{
+  g_autofree char *index_path =
+      g_strdup (store_database_get_index_path (fixture->db));
+  sqlite3 *db = NULL;
+  GError  *error = NULL;
+
+  g_clear_object (&fixture->db);
+  g_assert_cmpint (sqlite3_open (index_path, &db), ==, SQLITE_OK);
+  g_assert_cmpint (
+      sqlite3_exec (db, "PRAGMA user_version = 99", NULL, NULL, NULL), ==,
+      SQLITE_OK);
+  sqlite3_close (db);
+
+  fixture->db = store_test_open (fixture->path, &error);
+  g_assert_error (error, STORE_ERROR, STORE_ERROR_NEWER_SCHEMA);
+  g_assert_null (fixture->db);
+  g_clear_error (&error);
+}
+
+/* The indexer cannot write (another process holds the index file's
+ * lock): the flush reports it, the log keeps the entries, and the next
+ * open applies them. */
+static void
+test_indexer_failure (Fixture *fixture, gconstpointer user_data)
+{
+  g_autofree char *index_path =
+      g_strdup (store_database_get_index_path (fixture->db));
+  sqlite3 *blocker = NULL;
+  GError  *error = NULL;
+
+  g_assert_cmpint (sqlite3_open (index_path, &blocker), ==, SQLITE_OK);
+  g_assert_cmpint (sqlite3_exec (blocker, "BEGIN IMMEDIATE", NULL, NULL, NULL),
+                   ==, SQLITE_OK);
+
+  g_test_expect_message ("pigeon-store", G_LOG_LEVEL_WARNING,
+                         "*was not updated*");
+  insert (fixture, DATE, "Dipper", "Bobbing.");
+  g_assert_false (store_test_flush_index (fixture->db, &error));
+  g_assert_error (error, STORE_ERROR, STORE_ERROR_LOCKED);
+  g_clear_error (&error);
+  g_test_assert_expected_messages ();
+  /* Later batches wait in the log too: nothing is applied out of order. */
+  insert (fixture, DATE + 1, "Wagtail", "Bobbing too.");
+  g_assert_false (store_test_flush_index (fixture->db, &error));
+  g_clear_error (&error);
+  g_assert_cmpint (log_rows (fixture), ==, 2);
+
+  sqlite3_exec (blocker, "ROLLBACK", NULL, NULL, NULL);
+  sqlite3_close (blocker);
+  reopen (fixture);
+  g_assert_cmpuint (count_found (fixture, "bobbing", FALSE), ==, 2);
+  g_assert_cmpint (log_rows (fixture), ==, 0);
+}
+
+int
+main (int argc, char *argv[])
+{
+  g_test_init (&argc, &argv, NULL);
+
+#define ADD(path, func)                                                        \
+  g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+
+  ADD ("/store/index/file-beside-store", test_index_file_beside_store);
+  ADD ("/store/index/insert-then-search", test_insert_then_search);
+  ADD ("/store/index/search-follows-indexer", test_search_follows_indexer);
+  ADD ("/store/index/delete-then-search", test_delete_then_search);
+  ADD ("/store/index/other-deletes-logged", test_other_deletes_logged);
+  ADD ("/store/index/key-reuse", test_key_reuse);
+  ADD ("/store/index/crash-replay", test_crash_replay);
+  ADD ("/store/index/missing", test_missing_index);
+  ADD ("/store/index/missing-empty-store", test_missing_index_of_empty_store);
+  ADD ("/store/index/damaged", test_damaged_index);
+  ADD ("/store/index/newer", test_newer_index);
+  ADD ("/store/index/indexer-failure", test_indexer_failure);
+
+#undef ADD
+
+  return g_test_run ();
+}
