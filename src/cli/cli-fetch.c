@@ -181,12 +181,106 @@ accounts_to_fetch (StoreDatabase *db, GStrv names, GError **error)
   return g_steal_pointer (&chosen);
 }
 
+/* --rest: each message must be one fetched as headers only. Returns
+ * account id -> GArray of its message ids. */
+static GHashTable *
+group_rest_by_account (StoreDatabase *db, GStrv rest, GError **error)
+{
+  g_autoptr (GHashTable) by_account = g_hash_table_new_full (
+      g_int64_hash, g_int64_equal, g_free, (GDestroyNotify) g_array_unref);
+  g_autoptr (GArray) ids =
+      cli_parse_ids ((int) g_strv_length (rest), rest, error);
+
+  if (ids == NULL || !cli_check_ids (db, ids, error))
+    return NULL;
+
+  for (guint i = 0; i < ids->len; i++)
+    {
+      gint64                      id = g_array_index (ids, gint64, i);
+      g_autoptr (StoreMessageRow) row =
+          store_database_get_message (db, id, error);
+      GArray *of_account;
+
+      if (row == NULL)
+        return NULL;
+      if (row->account_id == 0)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _ ("Message %" G_GINT64_FORMAT " was not fetched from "
+                          "a server, so it has no rest to download"),
+                       id);
+          return NULL;
+        }
+      if ((row->status & STORE_MESSAGE_STATUS_PARTIAL) == 0)
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _ ("Message %" G_GINT64_FORMAT " was downloaded whole "
+                          "already"),
+                       id);
+          return NULL;
+        }
+
+      of_account = g_hash_table_lookup (by_account, &row->account_id);
+      if (of_account == NULL)
+        {
+          of_account = g_array_new (FALSE, FALSE, sizeof (gint64));
+          g_hash_table_insert (by_account,
+                               g_memdup2 (&row->account_id, sizeof (gint64)),
+                               of_account);
+        }
+      g_array_append_val (of_account, id);
+    }
+  return g_steal_pointer (&by_account);
+}
+
+static GPtrArray *
+accounts_of_rest (StoreDatabase *db, GHashTable *rest, GError **error)
+{
+  g_autoptr (GPtrArray) accounts =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) store_account_free);
+  GHashTableIter iter;
+  gpointer       key;
+
+  g_hash_table_iter_init (&iter, rest);
+  while (g_hash_table_iter_next (&iter, &key, NULL))
+    {
+      StoreAccount *account =
+          store_database_get_account (db, *(gint64 *) key, error);
+
+      if (account == NULL)
+        return NULL;
+      g_ptr_array_add (accounts, account);
+    }
+  return g_steal_pointer (&accounts);
+}
+
+static void
+print_summary (Run *run, gboolean rest_asked)
+{
+  const char *name = engine_fetch_get_account (run->fetch)->name;
+  guint       completed = engine_fetch_get_completed (run->fetch);
+
+  /* Translators: the account's name, then counts of messages. */
+  g_print (_ ("%s: %u new, %u kept on server, %u deleted from server\n"), name,
+           engine_fetch_get_stored (run->fetch),
+           engine_fetch_get_kept (run->fetch),
+           engine_fetch_get_deleted (run->fetch));
+  if (rest_asked)
+    /* Translators: the account's name, then a count of messages that had
+     * been downloaded as headers only. */
+    g_print (
+        g_dngettext (GETTEXT_PACKAGE, "%s: the rest of %u message downloaded\n",
+                     "%s: the rest of %u messages downloaded\n", completed),
+        name, completed);
+}
+
 /**
  * cli_fetch:
  *
- * `pigeon-cli fetch [--account NAME]... [--password-stdin]`: fetches the
- * named accounts (else every enabled one) at once, with progress on a
- * terminal and one summary line per account.
+ * `pigeon-cli fetch [--account NAME]... [--rest ID]... [--password-stdin]`:
+ * fetches the named accounts (else every enabled one, or with --rest the
+ * accounts of those messages) at once, with progress on a terminal and
+ * one summary line per account.
  */
 int
 cli_fetch (int argc, char **argv)
@@ -196,19 +290,25 @@ cli_fetch (int argc, char **argv)
   g_autoptr (GPtrArray)      accounts = NULL;
   g_autoptr (GError)         error = NULL;
   g_auto (GStrv) names = NULL;
-  g_autofree char   *stdin_password = NULL;
-  gboolean           password_stdin = FALSE;
-  FetchAll           all = { 0 };
-  int                status = CLI_EXIT_OK;
-  const GOptionEntry entries[] = {
-    { "account", 0, 0, G_OPTION_ARG_STRING_ARRAY, &names,
-      N_ ("Fetch this account (repeat for more; default: every enabled "
-          "one)"),
-      N_ ("NAME") },
-    { "password-stdin", 0, 0, G_OPTION_ARG_NONE, &password_stdin,
-      N_ ("Read the password from stdin, for this run only (one account)"),
-      NULL },
-    { NULL },
+  g_auto (GStrv) rest = NULL;
+  g_autoptr (GHashTable) rest_by_account = NULL;
+  g_autofree char       *stdin_password = NULL;
+  gboolean               password_stdin = FALSE;
+  FetchAll               all = { 0 };
+  int                    status = CLI_EXIT_OK;
+  const GOptionEntry     entries[] = {
+        { "account", 0, 0, G_OPTION_ARG_STRING_ARRAY, &names,
+          N_ ("Fetch this account (repeat for more; default: every enabled "
+                  "one)"),
+          N_ ("NAME") },
+        { "rest", 0, 0, G_OPTION_ARG_STRING_ARRAY, &rest,
+          N_ ("Also download the rest of this message, fetched as headers only "
+                  "(repeat for more)"),
+          N_ ("ID") },
+        { "password-stdin", 0, 0, G_OPTION_ARG_NONE, &password_stdin,
+          N_ ("Read the password from stdin, for this run only (one account)"),
+          NULL },
+        { NULL },
   };
 
   context = cli_option_context_new (
@@ -216,7 +316,8 @@ cli_fetch (int argc, char **argv)
       _ ("Downloads new mail into each account's Inbox, then deletes on the "
          "server what the account's policy lets go, only once the mail is "
          "safe on the disk. Prints “NAME: N new, N kept on server, N "
-         "deleted from server” for each."),
+         "deleted from server” for each. Messages over an account's size "
+         "limit come as headers only; --rest downloads the rest of them."),
       entries);
   if (!cli_option_context_parse (context, &argc, &argv, &error))
     return cli_fail (error);
@@ -227,8 +328,25 @@ cli_fetch (int argc, char **argv)
       return cli_fail (error);
     }
 
+  if (rest != NULL && names != NULL)
+    {
+      g_set_error_literal (&error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _ ("--rest fetches the accounts of its messages; "
+                              "leave out --account"));
+      return cli_fail (error);
+    }
+
   db = cli_open_store (&error);
-  if (db == NULL || (accounts = accounts_to_fetch (db, names, &error)) == NULL)
+  if (db == NULL)
+    return cli_fail (error);
+  if (rest != NULL)
+    {
+      rest_by_account = group_rest_by_account (db, rest, &error);
+      if (rest_by_account == NULL ||
+          (accounts = accounts_of_rest (db, rest_by_account, &error)) == NULL)
+        return cli_fail (error);
+    }
+  else if ((accounts = accounts_to_fetch (db, names, &error)) == NULL)
     return cli_fail (error);
   if (accounts->len == 0)
     {
@@ -272,6 +390,9 @@ cli_fetch (int argc, char **argv)
       cli_free_password (g_steal_pointer (&password));
       engine_fetch_set_certificate_func (run->fetch, refuse_certificate,
                                          g_strdup (account->name), g_free);
+      if (rest_by_account != NULL)
+        engine_fetch_set_complete (
+            run->fetch, g_hash_table_lookup (rest_by_account, &account->id));
       g_signal_connect (run->fetch, "notify::messages-done",
                         G_CALLBACK (progress_cb), &all);
       g_ptr_array_add (all.runs, run);
@@ -296,15 +417,11 @@ cli_fetch (int argc, char **argv)
           if (status == CLI_EXIT_OK)
             status = run_status;
           /* What arrived before the failure is stored, and said so. */
-          if (engine_fetch_get_stored (run->fetch) == 0)
+          if (engine_fetch_get_stored (run->fetch) == 0 &&
+              engine_fetch_get_completed (run->fetch) == 0)
             continue;
         }
-      /* Translators: the account's name, then counts of messages. */
-      g_print (_ ("%s: %u new, %u kept on server, %u deleted from server\n"),
-               engine_fetch_get_account (run->fetch)->name,
-               engine_fetch_get_stored (run->fetch),
-               engine_fetch_get_kept (run->fetch),
-               engine_fetch_get_deleted (run->fetch));
+      print_summary (run, rest_by_account != NULL);
     }
 
   g_ptr_array_unref (all.runs);

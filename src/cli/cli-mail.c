@@ -128,10 +128,11 @@ print_rows_human (GPtrArray *rows, gboolean with_snippets)
       g_autofree char       *date = format_local_date (row->date);
       g_autofree char       *subject = cli_printable (row->subject, FALSE);
 
-      g_string_printf (line, "%*" G_GINT64_FORMAT "  %s  %c%c%c  ", id_width,
+      g_string_printf (line, "%*" G_GINT64_FORMAT "  %s  %c%c%c%c  ", id_width,
                        row->id, date, row->is_read ? '-' : 'N',
                        row->is_flagged ? 'F' : '-',
-                       row->has_attachment ? 'A' : '-');
+                       row->has_attachment ? 'A' : '-',
+                       row->status & STORE_MESSAGE_STATUS_PARTIAL ? 'H' : '-');
       append_column (line, sender_of (row), SENDER_WIDTH);
       g_string_append_printf (line, "  %s\n", subject);
       if (with_snippets && row->snippet != NULL)
@@ -313,6 +314,9 @@ print_rows_json (GPtrArray  *rows,
       cli_json_boolean (json, row->is_flagged);
       cli_json_member (json, "has_attachments");
       cli_json_boolean (json, row->has_attachment);
+      cli_json_member (json, "headers_only");
+      cli_json_boolean (json,
+                        (row->status & STORE_MESSAGE_STATUS_PARTIAL) != 0);
       cli_json_member (json, "thread_id");
       cli_json_int (json, row->thread_id);
       cli_json_member (json, "message_id");
@@ -627,6 +631,18 @@ cli_mail_show (int argc, char **argv)
                size);
     }
   g_print ("\n");
+
+  if (row->status & STORE_MESSAGE_STATUS_PARTIAL)
+    {
+      g_autofree char *id_text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+
+      /* Translators: shown instead of the text of a message over the
+       * account's size limit; %s is the message ID. */
+      g_print (_ ("Only the headers of this message were downloaded. Get "
+                  "the rest with: pigeon-cli fetch --rest %s\n"),
+               id_text);
+      return CLI_EXIT_OK;
+    }
 
   body = cli_printable (parsed->body_text, TRUE);
   fputs (body, stdout);

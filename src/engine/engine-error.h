@@ -34,6 +34,8 @@ G_BEGIN_DECLS
  *   (the unlock prompt was dismissed or could not be shown).
  * @ENGINE_ERROR_SECRETS: the Secret Service answered but refused the
  *   request; the message keeps its reason.
+ * @ENGINE_ERROR_NOT_ON_SERVER: the rest of a message downloaded as headers
+ *   only was asked for, and the server no longer has it.
  *
  * Error codes in the #ENGINE_ERROR domain. I/O failures keep their
  * #G_IO_ERROR codes; cancellation is always %G_IO_ERROR_CANCELLED.
@@ -49,6 +51,7 @@ typedef enum
   ENGINE_ERROR_SECRETS_UNAVAILABLE,
   ENGINE_ERROR_SECRETS_LOCKED,
   ENGINE_ERROR_SECRETS,
+  ENGINE_ERROR_NOT_ON_SERVER,
 } EngineError;
 
 GQuark engine_error_quark (void);

@@ -86,7 +86,7 @@ size_of (GArray *sizes, guint msgno)
   return 0;
 }
 
-static void
+static EngineFetchItem *
 add_retrieve (EngineFetchPlan         *plan,
               guint                    msgno,
               const char              *uidl,
@@ -101,6 +101,15 @@ add_retrieve (EngineFetchPlan         *plan,
   item->headers_only =
       uidl != NULL && policy->size_limit > 0 && size > policy->size_limit;
   g_ptr_array_add (plan->retrieve, item);
+  return item;
+}
+
+/* Whether the user asked for the rest of this headers-only copy. */
+static gboolean
+wants_rest (const StoreLedgerEntry *entry, GHashTable *complete)
+{
+  return complete != NULL && entry->partial && entry->message_id != 0 &&
+         g_hash_table_contains (complete, &entry->message_id);
 }
 
 /* Whether the policy lets the server copy of a downloaded message go. */
@@ -133,6 +142,8 @@ may_delete (const StoreLedgerEntry  *entry,
  * @ledger: (element-type StoreLedgerEntry): the account's ledger, oldest
  *   first
  * @policy: what the server may keep
+ * @complete: (nullable) (element-type gint64): stored headers-only
+ *   messages whose rest to download, by message id (g_int64_hash keys)
  * @now: the time (Unix), for "delete after N days"
  *
  * Pairs the server's copies with the ledger's, UIDL by UIDL and in order,
@@ -150,6 +161,7 @@ engine_fetch_plan_new (GPtrArray               *uidls,
                        GArray                  *sizes,
                        GPtrArray               *ledger,
                        const EngineFetchPolicy *policy,
+                       GHashTable              *complete,
                        gint64                   now)
 {
   EngineFetchPlan       *plan = plan_new ();
@@ -182,6 +194,19 @@ engine_fetch_plan_new (GPtrArray               *uidls,
       if (entry == NULL)
         add_retrieve (plan, listed->msgno, listed->uid,
                       size_of (sizes, listed->msgno), policy);
+      else if (wants_rest (entry, complete))
+        {
+          EngineFetchItem *item =
+              add_retrieve (plan, listed->msgno, listed->uid,
+                            size_of (sizes, listed->msgno), policy);
+
+          /* Whole whatever the size limit: the user asked for it. */
+          item->headers_only = FALSE;
+          item->complete_id = entry->message_id;
+          plan->completing++;
+          /* Still partial until stored; the cleanup plans its delete. */
+          plan->kept++;
+        }
       else if (may_delete (entry, policy, now))
         {
           g_array_append_val (plan->delete_msgnos, listed->msgno);

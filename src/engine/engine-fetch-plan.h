@@ -31,6 +31,7 @@ typedef struct
   char    *uidl;         /* NULL on a server without UIDL */
   guint64  size;         /* from LIST; 0 if unknown */
   gboolean headers_only; /* over the size limit: TOP n 0 */
+  gint64   complete_id;  /* the stored headers-only copy it completes, or 0 */
 } EngineFetchItem;
 
 /* What one fetch does on the server, decided from its listing, the
@@ -42,6 +43,7 @@ typedef struct
   GArray    *delete_ledger_ids; /* gint64, the rows of those copies */
   GArray    *forget_ledger_ids; /* gint64: copies the server no longer has */
   guint      kept;              /* copies the server keeps after the deletes */
+  guint      completing;        /* items of @retrieve with a complete_id */
 } EngineFetchPlan;
 
 EngineFetchPolicy
@@ -51,6 +53,7 @@ EngineFetchPlan *engine_fetch_plan_new (GPtrArray               *uidls,
                                         GArray                  *sizes,
                                         GPtrArray               *ledger,
                                         const EngineFetchPolicy *policy,
+                                        GHashTable              *complete,
                                         gint64                   now);
 EngineFetchPlan      *
 engine_fetch_plan_new_without_uidl (GArray                  *sizes,

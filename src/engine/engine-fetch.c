@@ -53,10 +53,11 @@ struct _EngineFetch
   EngineFetchPhase phase;
   gint64           now;
   gboolean         has_uidl;
-  GPtrArray       *uidls;   /* of Pop3UidlEntry */
-  GArray          *sizes;   /* of Pop3ListEntry */
-  EngineFetchPlan *plan;    /* what to download */
-  EngineFetchPlan *cleanup; /* what to delete, after the download */
+  GPtrArray       *uidls;    /* of Pop3UidlEntry */
+  GArray          *sizes;    /* of Pop3ListEntry */
+  GHashTable      *complete; /* gint64 message ids: their rest, or NULL */
+  EngineFetchPlan *plan;     /* what to download */
+  EngineFetchPlan *cleanup;  /* what to delete, after the download */
 
   /* the download pipeline */
   guint   next_item;
@@ -72,6 +73,7 @@ struct _EngineFetch
   guint64 bytes_done;
   guint64 bytes_total;
   guint   stored;
+  guint   completed;
   guint   kept;
   guint   deleted;
 };
@@ -138,6 +140,7 @@ engine_fetch_finalize (GObject *object)
   if (self->certificate_destroy != NULL)
     self->certificate_destroy (self->certificate_data);
   g_clear_object (&self->client);
+  g_clear_pointer (&self->complete, g_hash_table_unref);
   g_clear_pointer (&self->uidls, g_ptr_array_unref);
   g_clear_pointer (&self->sizes, g_array_unref);
   g_clear_pointer (&self->plan, engine_fetch_plan_free);
@@ -262,6 +265,36 @@ engine_fetch_set_certificate_func (EngineFetch        *self,
   self->certificate_func = func;
   self->certificate_data = user_data;
   self->certificate_destroy = destroy;
+}
+
+/**
+ * engine_fetch_set_complete:
+ * @message_ids: (element-type gint64): stored messages of this account
+ *   with %STORE_MESSAGE_STATUS_PARTIAL
+ *
+ * Makes the fetch also download the rest of these messages, whole
+ * whatever the size limit, and replace their headers-only copies (the
+ * server copy is then deleted when the policy says so, as for any other).
+ * When the server no longer has one of them, the fetch fails with
+ * %ENGINE_ERROR_NOT_ON_SERVER before downloading anything. Call before
+ * engine_fetch_run_async().
+ */
+void
+engine_fetch_set_complete (EngineFetch *self, GArray *message_ids)
+{
+  g_return_if_fail (ENGINE_IS_FETCH (self));
+  g_return_if_fail (self->task == NULL);
+
+  g_clear_pointer (&self->complete, g_hash_table_unref);
+  if (message_ids == NULL || message_ids->len == 0)
+    return;
+
+  self->complete =
+      g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  for (guint i = 0; i < message_ids->len; i++)
+    g_hash_table_add (
+        self->complete,
+        g_memdup2 (&g_array_index (message_ids, gint64, i), sizeof (gint64)));
 }
 
 /**
@@ -544,7 +577,7 @@ clean_up (EngineFetch *self)
           return;
         }
       self->cleanup = engine_fetch_plan_new (self->uidls, self->sizes, ledger,
-                                             &policy, self->now);
+                                             &policy, NULL, self->now);
     }
   self->kept = self->cleanup->kept;
 
@@ -560,6 +593,16 @@ clean_up (EngineFetch *self)
 }
 
 /* --- the download pipeline: receive, parse, store ------------------- */
+
+/* The pipeline stops at the first failure; later ones are its echoes. */
+static void
+keep_first_error (EngineFetch *self, GError *error)
+{
+  if (self->error == NULL)
+    self->error = error;
+  else
+    g_error_free (error);
+}
 
 static guint
 chunks_in_flight (EngineFetch *self)
@@ -579,10 +622,7 @@ stored_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   ids = store_database_insert_finish (STORE_DATABASE (source), result, &error);
   if (ids == NULL)
     {
-      if (self->error == NULL)
-        self->error = error;
-      else
-        g_error_free (error);
+      keep_first_error (self, error);
     }
   else
     {
@@ -639,10 +679,7 @@ received_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     {
       /* What arrived whole is still stored; the rest waits on the
        * server for the next fetch. */
-      if (self->error == NULL)
-        self->error = error;
-      else
-        g_error_free (error);
+      keep_first_error (self, error);
     }
 
   if (self->receiving->raw->len > 0)
@@ -651,6 +688,51 @@ received_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     g_clear_pointer (&self->receiving, chunk_free);
   advance (self);
   g_object_unref (self);
+}
+
+static void
+completed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  EngineFetch *self = user_data;
+  GError      *error = NULL;
+
+  if (!store_database_change_finish (STORE_DATABASE (source), result, &error))
+    {
+      keep_first_error (self, error);
+    }
+  else
+    self->completed += self->storing->items->len;
+
+  g_clear_pointer (&self->storing, chunk_free);
+  advance (self);
+  g_object_unref (self);
+}
+
+/* Hands a parsed chunk to the store: new messages are inserted, the rest
+ * of headers-only ones replaces what was stored of them. */
+static void
+store_chunk (EngineFetch *self, Chunk *chunk)
+{
+  const EngineFetchItem *first = chunk->items->pdata[0];
+  g_autoptr (GArray)     ids = NULL;
+
+  self->storing = chunk;
+  if (first->complete_id == 0)
+    {
+      /* Without UIDL nothing identifies a stored message on the server,
+       * so each chunk is on the disk before anything is deleted. */
+      store_database_insert_async (
+          self->db, self->account->inbox_id, self->account->id, chunk->messages,
+          !self->has_uidl, NULL, stored_cb, g_object_ref (self));
+      return;
+    }
+
+  ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), chunk->items->len);
+  for (guint i = 0; i < chunk->items->len; i++)
+    g_array_append_val (
+        ids, ((EngineFetchItem *) chunk->items->pdata[i])->complete_id);
+  store_database_complete_async (self->db, ids, chunk->messages, NULL,
+                                 completed_cb, g_object_ref (self));
 }
 
 static gboolean
@@ -677,24 +759,26 @@ message_cb (guint msgno, GBytes *message, gpointer user_data, GError **error)
   return TRUE;
 }
 
-/* The next run of messages fetched the same way (whole or headers only)
- * up to a chunk's size. */
+/* The next run of messages fetched and stored the same way (whole or
+ * headers only; new or completing a stored one) up to a chunk's size. */
 static void
 receive_next_chunk (EngineFetch *self)
 {
-  GPtrArray         *retrieve = self->plan->retrieve;
-  g_autoptr (GArray) msgnos = g_array_new (FALSE, FALSE, sizeof (guint));
-  Chunk             *chunk = chunk_new ();
-  gboolean           headers_only =
-      ((EngineFetchItem *) retrieve->pdata[self->next_item])->headers_only;
-  guint64 bytes = 0;
+  GPtrArray             *retrieve = self->plan->retrieve;
+  g_autoptr (GArray)     msgnos = g_array_new (FALSE, FALSE, sizeof (guint));
+  Chunk                 *chunk = chunk_new ();
+  const EngineFetchItem *first = retrieve->pdata[self->next_item];
+  gboolean               headers_only = first->headers_only;
+  gboolean               completing = first->complete_id != 0;
+  guint64                bytes = 0;
 
   while (self->next_item < retrieve->len &&
          chunk->items->len < CHUNK_MESSAGES && bytes < CHUNK_BYTES)
     {
       EngineFetchItem *item = retrieve->pdata[self->next_item];
 
-      if (item->headers_only != headers_only)
+      if (item->headers_only != headers_only ||
+          (item->complete_id != 0) != completing)
         break;
       g_ptr_array_add (chunk->items, item);
       g_array_append_val (msgnos, item->msgno);
@@ -718,15 +802,7 @@ static void
 advance (EngineFetch *self)
 {
   if (self->storing == NULL && !g_queue_is_empty (self->to_store))
-    {
-      /* Without UIDL nothing identifies a stored message on the server,
-       * so each chunk is on the disk before anything is deleted. */
-      self->storing = g_queue_pop_head (self->to_store);
-      store_database_insert_async (self->db, self->account->inbox_id,
-                                   self->account->id, self->storing->messages,
-                                   !self->has_uidl, NULL, stored_cb,
-                                   g_object_ref (self));
-    }
+    store_chunk (self, g_queue_pop_head (self->to_store));
 
   if (self->parsing == NULL && !g_queue_is_empty (self->to_parse))
     {
@@ -784,7 +860,23 @@ start_download (EngineFetch *self)
           return;
         }
       self->plan = engine_fetch_plan_new (self->uidls, self->sizes, ledger,
-                                          &policy, self->now);
+                                          &policy, self->complete, self->now);
+    }
+
+  if (self->complete != NULL &&
+      self->plan->completing < g_hash_table_size (self->complete))
+    {
+      /* Nothing is downloaded: the user asked for a message, and would
+       * not know which of several the server lost. */
+      finish_with_error (
+          self, g_error_new (ENGINE_ERROR, ENGINE_ERROR_NOT_ON_SERVER,
+                             "%s: the server no longer has the rest of "
+                             "%u of the messages asked for; only their "
+                             "headers were downloaded",
+                             self->account->name,
+                             g_hash_table_size (self->complete) -
+                                 self->plan->completing));
+      return;
     }
 
   self->messages_total = self->plan->retrieve->len;
@@ -1041,6 +1133,18 @@ guint
 engine_fetch_get_stored (EngineFetch *self)
 {
   return self->stored;
+}
+
+/**
+ * engine_fetch_get_completed:
+ *
+ * Returns: how many headers-only messages were completed with their rest
+ *   (engine_fetch_set_complete()), also after a failure
+ */
+guint
+engine_fetch_get_completed (EngineFetch *self)
+{
+  return self->completed;
 }
 
 /**

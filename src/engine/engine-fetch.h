@@ -47,6 +47,7 @@ void engine_fetch_set_certificate_func (EngineFetch        *self,
                                         gpointer            user_data,
                                         GDestroyNotify      destroy);
 void engine_fetch_set_timeout (EngineFetch *self, guint seconds);
+void engine_fetch_set_complete (EngineFetch *self, GArray *message_ids);
 
 void     engine_fetch_run_async (EngineFetch        *self,
                                  GCancellable       *cancellable,
@@ -63,6 +64,7 @@ guint               engine_fetch_get_messages_total (EngineFetch *self);
 guint64             engine_fetch_get_bytes_done (EngineFetch *self);
 guint64             engine_fetch_get_bytes_total (EngineFetch *self);
 guint               engine_fetch_get_stored (EngineFetch *self);
+guint               engine_fetch_get_completed (EngineFetch *self);
 guint               engine_fetch_get_kept (EngineFetch *self);
 guint               engine_fetch_get_deleted (EngineFetch *self);
 

@@ -520,6 +520,20 @@ insert_row (StoreConnection       *conn,
   return _store_connection_step_done (conn, stmt, error);
 }
 
+/* A zero-length message is mail too (DESIGN.md): an empty blob, never
+ * NULL. */
+static void
+bind_raw (sqlite3_stmt *stmt, int index, const StoreNewMessage *message)
+{
+  gsize         size = 0;
+  gconstpointer bytes = NULL;
+
+  if (message->raw != NULL)
+    bytes = g_bytes_get_data (message->raw, &size);
+  sqlite3_bind_blob64 (stmt, index, bytes != NULL ? bytes : "", size,
+                       SQLITE_STATIC);
+}
+
 /* Returns the new body's id, or -1. */
 static gint64
 insert_body (StoreConnection       *conn,
@@ -528,19 +542,11 @@ insert_body (StoreConnection       *conn,
 {
   sqlite3_stmt *stmt = _store_connection_prepare (
       conn, "INSERT INTO message_bodies (raw) VALUES (?)", error);
-  gsize         size = 0;
-  gconstpointer bytes = NULL;
 
   if (stmt == NULL)
     return -1;
 
-  if (message->raw != NULL)
-    bytes = g_bytes_get_data (message->raw, &size);
-
-  /* A zero-length message is mail too (DESIGN.md): store an empty blob,
-   * never NULL. */
-  sqlite3_bind_blob64 (stmt, 1, bytes != NULL ? bytes : "", size,
-                       SQLITE_STATIC);
+  bind_raw (stmt, 1, message);
   if (!_store_connection_step_done (conn, stmt, error))
     return -1;
 
@@ -909,6 +915,189 @@ empty_trash_change (StoreConnection *conn, gpointer user_data, GError **error)
 
   /* One by one, so that each removal is logged for the index. */
   return _store_delete_messages (conn, ids, error) ? 0 : -1;
+}
+
+/* --- completing a message downloaded as headers only ---------------- */
+
+typedef struct
+{
+  GArray    *ids;
+  GPtrArray *messages;
+} CompleteData;
+
+static void
+complete_data_free (CompleteData *data)
+{
+  g_array_unref (data->ids);
+  g_ptr_array_unref (data->messages);
+  g_free (data);
+}
+
+static gboolean
+replace_body (StoreConnection       *conn,
+              gint64                 body_id,
+              const StoreNewMessage *message,
+              GError               **error)
+{
+  sqlite3_stmt *stmt = _store_connection_prepare (
+      conn, "UPDATE message_bodies SET raw = ? WHERE id = ?", error);
+
+  if (stmt == NULL)
+    return FALSE;
+
+  bind_raw (stmt, 1, message);
+  sqlite3_bind_int64 (stmt, 2, body_id);
+  return _store_connection_step_done (conn, stmt, error);
+}
+
+/* The headers were there already, so the list columns that come from
+ * them stay; what the body brings is replaced. */
+static gboolean
+replace_summary (StoreConnection       *conn,
+                 gint64                 key,
+                 StoreMessageStatus     status,
+                 const StoreNewMessage *message,
+                 GError               **error)
+{
+  sqlite3_stmt *stmt = _store_connection_prepare (
+      conn,
+      "UPDATE messages SET status = ?, has_attachment = ?, preview = ?, "
+      "size = ? WHERE id = ?",
+      error);
+  gboolean has_attachment = FALSE;
+
+  if (stmt == NULL)
+    return FALSE;
+
+  for (guint i = 0; i < message->attachments->len; i++)
+    has_attachment |=
+        !((const StoreAttachment *) message->attachments->pdata[i])->is_inline;
+
+  sqlite3_bind_int (stmt, 1, (int) status);
+  sqlite3_bind_int (stmt, 2, has_attachment);
+  bind_text (stmt, 3, nonnull (message->preview));
+  sqlite3_bind_int64 (stmt, 4, (sqlite3_int64) g_bytes_get_size (message->raw));
+  sqlite3_bind_int64 (stmt, 5, key);
+  return _store_connection_step_done (conn, stmt, error);
+}
+
+static gboolean
+delete_attachments (StoreConnection *conn, gint64 key, GError **error)
+{
+  sqlite3_stmt *stmt = _store_connection_prepare (
+      conn, "DELETE FROM attachments WHERE message_id = ?", error);
+
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, key);
+  return _store_connection_step_done (conn, stmt, error);
+}
+
+/* Returns 1 when completed, 0 when there was nothing to complete (the
+ * message was deleted meanwhile, or completed already), -1 on error. */
+static int
+complete_one (StoreConnection       *conn,
+              gint64                 key,
+              const StoreNewMessage *message,
+              GError               **error)
+{
+  sqlite3_stmt *stmt = _store_connection_prepare (
+      conn, "SELECT body_id, status FROM messages WHERE id = ?", error);
+  gint64             body_id;
+  StoreMessageStatus status;
+  int                rc;
+
+  if (stmt == NULL)
+    return -1;
+
+  sqlite3_bind_int64 (stmt, 1, key);
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_DONE)
+    {
+      sqlite3_reset (stmt);
+      return 0;
+    }
+  if (rc != SQLITE_ROW)
+    {
+      _store_connection_set_error (conn, rc, error);
+      sqlite3_reset (stmt);
+      return -1;
+    }
+  body_id = sqlite3_column_int64 (stmt, 0);
+  status = (StoreMessageStatus) sqlite3_column_int (stmt, 1);
+  sqlite3_reset (stmt);
+  if ((status & STORE_MESSAGE_STATUS_PARTIAL) == 0)
+    return 0;
+
+  /* The whole message decides whether it is readable; the date fallback
+   * came from the headers, which have not changed. */
+  status = (status & STORE_MESSAGE_STATUS_DATE_FALLBACK) |
+           (message->status & STORE_MESSAGE_STATUS_UNREADABLE);
+
+  /* The index entry is logged again: the indexer replaces the one made
+   * from the headers alone. */
+  if (!replace_body (conn, body_id, message, error) ||
+      !replace_summary (conn, key, status, message, error) ||
+      !delete_attachments (conn, key, error) ||
+      !insert_attachments (conn, key, message, error) ||
+      !insert_index (conn, key, message, error))
+    return -1;
+
+  return 1;
+}
+
+static gint64
+complete_change (StoreConnection *conn, gpointer user_data, GError **error)
+{
+  CompleteData *data = user_data;
+  gint64        completed = 0;
+
+  for (guint i = 0; i < data->ids->len; i++)
+    {
+      int done = complete_one (conn, g_array_index (data->ids, gint64, i),
+                               data->messages->pdata[i], error);
+
+      if (done < 0)
+        return -1;
+      completed += done;
+    }
+  return completed;
+}
+
+/**
+ * store_database_complete_async:
+ * @ids: (element-type gint64): messages stored with
+ *   %STORE_MESSAGE_STATUS_PARTIAL
+ * @messages: (element-type StoreNewMessage): the whole of each, parsed, in
+ *   the order of @ids
+ *
+ * Replaces the headers-only copies with the whole messages, in one
+ * durable transaction: raw bytes, attachments, preview and index; folder,
+ * flags, thread and ledger row stay. A message deleted meanwhile, or no
+ * longer partial, is left as it is. Finish with
+ * store_database_change_finish().
+ */
+void
+store_database_complete_async (StoreDatabase      *self,
+                               GArray             *ids,
+                               GPtrArray          *messages,
+                               GCancellable       *cancellable,
+                               GAsyncReadyCallback callback,
+                               gpointer            user_data)
+{
+  CompleteData *data;
+
+  g_return_if_fail (STORE_IS_DATABASE (self));
+  g_return_if_fail (ids != NULL && messages != NULL);
+  g_return_if_fail (ids->len == messages->len);
+
+  data = g_new0 (CompleteData, 1);
+  data->ids = g_array_ref (ids);
+  data->messages = g_ptr_array_ref (messages);
+  _store_database_run_durable_change (
+      self, store_database_complete_async, complete_change, data,
+      (GDestroyNotify) complete_data_free, cancellable, callback, user_data);
 }
 
 typedef struct

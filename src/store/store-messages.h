@@ -173,6 +173,12 @@ void     store_database_empty_trash_async (StoreDatabase      *self,
                                            GCancellable       *cancellable,
                                            GAsyncReadyCallback callback,
                                            gpointer            user_data);
+void     store_database_complete_async (StoreDatabase      *self,
+                                        GArray             *ids,
+                                        GPtrArray          *messages,
+                                        GCancellable       *cancellable,
+                                        GAsyncReadyCallback callback,
+                                        gpointer            user_data);
 gboolean store_database_change_finish (StoreDatabase *self,
                                        GAsyncResult  *result,
                                        GError       **error);

@@ -144,16 +144,71 @@ run_with_password "not-the-password" fetch --account work --password-stdin
 check "a refused password exits 3" status_is 3
 check "... saying so" stderr_has "refused the user name or password"
 
+# --- size limit, and the rest on request ------------------------------
+run account edit work --size-limit 10
+check "account edit --size-limit exits 0" status_is 0
+big="$work/big.eml"
+python3 - "$big" <<'EOF'
+import sys
+lines = ['From: Big Sender <big@example.org>', 'To: alice@example.org',
+         'Subject: the big one', 'Date: Mon, 2 Oct 2023 09:00:00 +0000',
+         'Message-ID: <big@example.org>', 'MIME-Version: 1.0',
+         'Content-Type: multipart/mixed; boundary="b"', '', '--b',
+         'Content-Type: text/plain; charset=utf-8', '',
+         'The word zanzibarquokka is only in the body.', '--b',
+         'Content-Type: application/octet-stream; name="data.bin"',
+         'Content-Disposition: attachment; filename="data.bin"',
+         'Content-Transfer-Encoding: base64', '']
+lines += ['QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVphYmNkZWZnaGlqa2xtbm9wcXJzdHV2'] * 400
+lines += ['--b--', '']
+open(sys.argv[1], 'wb').write('\r\n'.join(lines).encode())
+EOF
+cp "$big" "$MAILDIR/new/1700000000.big.test"
+total=$((fixtures + 1))
+run fetch
+check "a message over the size limit is fetched" \
+  stdout_is "work: 1 new, $total kept on server, 0 deleted from server"
+run list --folder work/Inbox --limit 1000 --json
+big_id=$(python3 -c "
+import json
+[m] = [m for m in json.load(open('$out'))['messages'] if m['headers_only']]
+assert m['subject'] == 'the big one', m
+print(m['id'])")
+check "list --json marks it headers only, and only it" test -n "$big_id"
+run list --folder work/Inbox --limit 1000
+check "list marks it H" grep -q "^ *$big_id  .*  N--H  " "$out"
+run show "$big_id"
+check "show says only the headers are here, and how to get the rest" \
+  grep -qF "pigeon-cli fetch --rest $big_id" "$out"
+run search zanzibarquokka
+check "its body is not searchable yet" stdout_is ""
+run fetch --rest "$big_id"
+check "fetch --rest exits 0" status_is 0
+check "... and says what it did" stdout_is "work: 0 new, $total kept on server, 0 deleted from server
+work: the rest of 1 message downloaded"
+run show --raw "$big_id"
+check "the rest arrived byte for byte" cmp -s "$out" "$big"
+run search zanzibarquokka
+check "its body is searchable" grep -q "^ *$big_id " "$out"
+run list --folder work/Inbox --limit 1000
+check "list no longer marks it H" grep -q "^ *$big_id  .*  N-A-  " "$out"
+run fetch --rest "$big_id"
+check "fetch --rest of a whole message exits 2" status_is 2
+check "... saying why" stderr_has "was downloaded whole already"
+run fetch --rest "$big_id" --account work
+check "fetch --rest with --account exits 2" status_is 2
+run account edit work --size-limit 0
+
 # --- delete after download --------------------------------------------
 run account edit work --delete-from-server
 run fetch
 check "delete-from-server deletes every downloaded copy" \
-  stdout_is "work: 0 new, 0 kept on server, $fixtures deleted from server"
+  stdout_is "work: 0 new, 0 kept on server, $total deleted from server"
 check "the server is empty" server_holds 0
 run list --folder work/Inbox --limit 1000 --json
 check "the local copies stay" python3 -c "
 import json, sys
-assert len(json.load(open('$out'))['messages']) == $fixtures"
+assert len(json.load(open('$out'))['messages']) == $total"
 
 # --- remove -----------------------------------------------------------
 uuid=$(python3 - "$PIGEON_DATA_DIR/pigeon.db" <<'EOF'
@@ -170,7 +225,7 @@ check "... and clears the password" \
 run list --folder Archive --limit 1000 --json
 check "... and keeps the mail in Archive" python3 -c "
 import json, sys
-assert len(json.load(open('$out'))['messages']) == $fixtures"
+assert len(json.load(open('$out'))['messages']) == $total"
 run fetch
 check "fetch without accounts exits 2" status_is 2
 

@@ -167,14 +167,14 @@ lines = open(sys.argv[1], encoding="utf-8").read().splitlines()
 assert len(lines) == int(sys.argv[2])
 width = max(len(l.split()[0]) for l in lines)
 for l in lines:
-    assert re.match(r"^ *[0-9]+  [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}  [N-][F-][A-]  ", l), l
-    start = width + 2 + 16 + 2 + 3 + 2
+    assert re.match(r"^ *[0-9]+  [0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}  [N-][F-][A-]-  ", l), l
+    start = width + 2 + 16 + 2 + 4 + 2
     # counted in characters: the column ends at the same place on every line
     assert l[start + 24:start + 26] == "  ", (l, l[start + 24:start + 26])
     assert "\x1b" not in l and "\r" not in l
 ' "$out" "$nfixtures"
 check "the human list shows 010's subject and local date (TZ=UTC)" \
-  grep -q '2025-03-03 08:15  --A  Tallowmere Accounts       Invoice INV-2025-0117 for February 2025$' "$out"
+  grep -q '2025-03-03 08:15  --A-  Tallowmere Accounts       Invoice INV-2025-0117 for February 2025$' "$out"
 
 # --- search -------------------------------------------------------------------
 # The fixtures whose decoded Subject or text/plain body holds a word: what

@@ -14,9 +14,10 @@
 
 typedef struct
 {
-  GPtrArray *uidls;  /* of Pop3UidlEntry */
-  GArray    *sizes;  /* of Pop3ListEntry */
-  GPtrArray *ledger; /* of StoreLedgerEntry */
+  GPtrArray  *uidls;    /* of Pop3UidlEntry */
+  GArray     *sizes;    /* of Pop3ListEntry */
+  GPtrArray  *ledger;   /* of StoreLedgerEntry */
+  GHashTable *complete; /* gint64 message ids, or NULL */
 } Fixture;
 
 static void
@@ -35,6 +36,7 @@ fixture_tear_down (Fixture *fixture, gconstpointer user_data)
   g_ptr_array_unref (fixture->uidls);
   g_array_unref (fixture->sizes);
   g_ptr_array_unref (fixture->ledger);
+  g_clear_pointer (&fixture->complete, g_hash_table_unref);
 }
 
 /* The server lists message @msgno (numbers follow the calls) as @uidl,
@@ -70,10 +72,11 @@ static EngineFetchPlan *
 plan (Fixture *fixture, const EngineFetchPolicy *policy)
 {
   return engine_fetch_plan_new (fixture->uidls, fixture->sizes, fixture->ledger,
-                                policy, NOW);
+                                policy, fixture->complete, NOW);
 }
 
-/* "msgno:uidl[h] ..." for what to download, h for headers only. */
+/* "msgno:uidl[h|+id] ..." for what to download, h for headers only, +id
+ * for the rest of stored message id. */
 static char *
 describe_retrieve (const EngineFetchPlan *p)
 {
@@ -86,6 +89,8 @@ describe_retrieve (const EngineFetchPlan *p)
       g_string_append_printf (out, "%s%u:%s%s", i > 0 ? " " : "", item->msgno,
                               item->uidl != NULL ? item->uidl : "-",
                               item->headers_only ? "h" : "");
+      if (item->complete_id != 0)
+        g_string_append_printf (out, "+%" G_GINT64_FORMAT, item->complete_id);
     }
   return g_string_free (out, FALSE);
 }
@@ -282,6 +287,43 @@ test_size_limit (Fixture *fixture, gconstpointer user_data)
   ASSERT_PLAN (later, "", "1=103 3=102", "", 1);
 }
 
+/* The user asks for the rest of headers-only messages: those come whole
+ * whatever the size limit, next to the new mail; the server keeps them
+ * this time, since they are stored only once the download is done. */
+static void
+test_download_rest (Fixture *fixture, gconstpointer user_data)
+{
+  EngineFetchPolicy           policy = { .size_limit = 1000 };
+  g_autoptr (EngineFetchPlan) p = NULL;
+  StoreLedgerEntry           *wanted;
+  StoreLedgerEntry           *other;
+  StoreLedgerEntry           *whole;
+  StoreLedgerEntry           *deleted;
+
+  listed (fixture, "wanted", 5000);
+  listed (fixture, "other", 5000);
+  listed (fixture, "whole", 10);
+  listed (fixture, "deleted", 5000);
+  listed (fixture, "new", 5000);
+  wanted = downloaded (fixture, "wanted", 0); /* 101, message 5101 */
+  wanted->partial = TRUE;
+  other = downloaded (fixture, "other", 0); /* 102 */
+  other->partial = TRUE;
+  whole = downloaded (fixture, "whole", 0);     /* 103: not partial */
+  deleted = downloaded (fixture, "deleted", 0); /* 104: deleted here */
+  deleted->partial = TRUE;
+  deleted->message_id = 0;
+
+  fixture->complete =
+      g_hash_table_new_full (g_int64_hash, g_int64_equal, g_free, NULL);
+  g_hash_table_add (fixture->complete, g_memdup2 (&wanted->message_id, 8));
+  g_hash_table_add (fixture->complete, g_memdup2 (&whole->message_id, 8));
+
+  p = plan (fixture, &policy);
+  ASSERT_PLAN (p, "1:wanted+5101 5:newh", "3=103 4=104", "", 2);
+  g_assert_cmpuint (p->completing, ==, 1);
+}
+
 static void
 test_without_uidl (Fixture *fixture, gconstpointer user_data)
 {
@@ -333,6 +375,7 @@ main (int argc, char *argv[])
   ADD ("/engine/fetch-plan/delete-when-deleted-locally",
        test_delete_when_deleted_locally);
   ADD ("/engine/fetch-plan/duplicate-uidls", test_duplicate_uidls);
+  ADD ("/engine/fetch-plan/download-rest", test_download_rest);
   ADD ("/engine/fetch-plan/forget-copies-gone-from-server",
        test_forget_copies_gone_from_server);
   ADD ("/engine/fetch-plan/size-limit", test_size_limit);

@@ -359,6 +359,123 @@ test_size_limit (Fixture *fixture, gconstpointer user_data)
   g_assert_cmpuint (on_server (fixture), ==, 1);
 }
 
+static gboolean
+found_by (Fixture *fixture, const char *query, gint64 id)
+{
+  g_autoptr (GError)    error = NULL;
+  g_autoptr (GPtrArray) rows =
+      store_test_search (fixture->db, query, 100, &error);
+
+  g_assert_no_error (error);
+  for (guint i = 0; i < rows->len; i++)
+    if (((StoreMessageRow *) rows->pdata[i])->id == id)
+      return TRUE;
+  return FALSE;
+}
+
+static gint64
+fetch_headers_only (Fixture *fixture)
+{
+  fixture->account->size_limit = 4; /* KiB: message 3 is over it */
+  update_account (fixture);
+  seed (fixture, 3);
+  fetch_ok (fixture, 3, 1, 2);
+  return sql_int (fixture, "SELECT id FROM messages WHERE status & 4");
+}
+
+static EngineFetch *
+fetch_rest (Fixture *fixture, gint64 id, GError **error)
+{
+  g_autoptr (GArray)       ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GAsyncResult) result = NULL;
+  EngineFetch             *job =
+      engine_fetch_new (fixture->db, fixture->account,
+                        pigeon_test_dovecot_get_password (fixture->dovecot));
+
+  g_array_append_val (ids, id);
+  engine_fetch_set_complete (job, ids);
+  engine_fetch_run_async (job, NULL, pigeon_test_store_result_cb, &result);
+  engine_fetch_run_finish (job, pigeon_test_wait_for (&result), error);
+  return job;
+}
+
+/* "Download the rest": the headers-only copy becomes the whole message,
+ * byte for byte, keeps its flags and folder, and is found by its body;
+ * the server copy then goes as the policy says (delete after download). */
+static void
+test_download_rest (Fixture *fixture, gconstpointer user_data)
+{
+  g_autoptr (GError)      error = NULL;
+  g_autoptr (EngineFetch) job = NULL;
+  g_autoptr (GArray)      ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GPtrArray)   attachments = NULL;
+  gint64                  id = fetch_headers_only (fixture);
+
+  g_array_append_val (ids, id);
+  g_assert_true (store_test_set_flags (
+      fixture->db, ids, STORE_FLAG_READ | STORE_FLAG_FLAGGED,
+      STORE_FLAG_READ | STORE_FLAG_FLAGGED, &error));
+  g_assert_no_error (error);
+  g_assert_false (found_by (fixture, "body:body", id));
+
+  job = fetch_rest (fixture, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (engine_fetch_get_completed (job), ==, 1);
+  g_assert_cmpuint (engine_fetch_get_stored (job), ==, 0);
+  g_assert_cmpuint (engine_fetch_get_deleted (job), ==, 1);
+  g_assert_cmpuint (on_server (fixture), ==, 0);
+
+  assert_each_stored_once (fixture);
+  g_assert_cmpint (sql_int (fixture, "SELECT count(*) FROM messages "
+                                     "WHERE status & 4"),
+                   ==, 0);
+  g_assert_cmpint (sql_int (fixture, "SELECT count(*) FROM messages "
+                                     "WHERE is_read AND is_flagged"),
+                   ==, 1);
+  g_assert_true (found_by (fixture, "body:body", id));
+  g_assert_cmpint (sql_int (fixture, "SELECT count(*) FROM uidl_ledger"), ==,
+                   0);
+}
+
+/* As a message deleted on the server by another client. */
+static void
+empty_dir (const char *dir)
+{
+  g_autoptr (GDir) handle = g_dir_open (dir, 0, NULL);
+  const char      *name;
+
+  while (handle != NULL && (name = g_dir_read_name (handle)) != NULL)
+    {
+      g_autofree char *path = g_build_filename (dir, name, NULL);
+
+      g_assert_cmpint (g_remove (path), ==, 0);
+    }
+}
+
+/* The server lost the rest: a clear error, nothing changed here. */
+static void
+test_rest_gone (Fixture *fixture, gconstpointer user_data)
+{
+  g_autoptr (GError)      error = NULL;
+  g_autoptr (EngineFetch) job = NULL;
+  gint64                  id = fetch_headers_only (fixture);
+  const char             *maildir =
+      pigeon_test_dovecot_get_maildir (fixture->dovecot, NULL);
+  g_autofree char *cur = g_build_filename (maildir, "cur", NULL);
+  g_autofree char *new = g_build_filename (maildir, "new", NULL);
+
+  empty_dir (cur);
+  empty_dir (new);
+
+  job = fetch_rest (fixture, id, &error);
+  g_assert_error (error, ENGINE_ERROR, ENGINE_ERROR_NOT_ON_SERVER);
+  g_assert_nonnull (strstr (error->message, "no longer has the rest"));
+  g_assert_cmpuint (engine_fetch_get_completed (job), ==, 0);
+  g_assert_cmpint (sql_int (fixture, "SELECT count(*) FROM messages "
+                                     "WHERE status & 4"),
+                   ==, 1);
+}
+
 static void
 cancel_after_250 (GObject *object, GParamSpec *pspec, gpointer user_data)
 {
@@ -512,6 +629,8 @@ main (int argc, char *argv[])
   ADD ("/engine/fetch/delete-when-deleted-locally",
        test_delete_when_deleted_locally);
   ADD ("/engine/fetch/size-limit", test_size_limit);
+  ADD ("/engine/fetch/download-rest", test_download_rest);
+  ADD ("/engine/fetch/rest-gone", test_rest_gone);
   ADD ("/engine/fetch/cancel-midway", test_cancel_midway);
   ADD ("/engine/fetch/full-disk", test_full_disk);
   ADD ("/engine/fetch/wrong-password", test_wrong_password);
