@@ -96,7 +96,8 @@ struct _Exchange
   GString      *written; /* the write in flight, kept alive for it */
   gboolean      writing;
   gboolean      reading;
-  Pop3Status   *status; /* the reply whose body is being read */
+  GError       *read_error; /* met while draining; failed after processing */
+  Pop3Status   *status;     /* the reply whose body is being read */
   GByteArray   *body;
   GError       *error;
   /* The failure was the server's -ERR to the last command: every reply

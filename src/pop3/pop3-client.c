@@ -11,6 +11,7 @@
 
 #include "pop3-client-private.h"
 #include "pop3-error.h"
+#include "pop3-read-ahead.h"
 
 G_DEFINE_FINAL_TYPE (Pop3Client, pop3_client, G_TYPE_OBJECT)
 
@@ -319,12 +320,19 @@ start_tls (GTask *task)
 {
   Pop3Client                    *self = g_task_get_source_object (task);
   g_autoptr (GSocketConnectable) identity = NULL;
+  g_autoptr (GInputStream)       input = NULL;
+  g_autoptr (GIOStream)          base = NULL;
   GIOStream                     *tls;
   GError                        *error = NULL;
 
   identity = g_network_address_new (self->host, self->port);
-  tls = g_tls_client_connection_new (G_IO_STREAM (self->socket), identity,
-                                     &error);
+  /* TLS reads the socket through a read-ahead buffer (pop3-read-ahead.c);
+   * it writes to it directly. */
+  input = pop3_read_ahead_new (
+      g_io_stream_get_input_stream (G_IO_STREAM (self->socket)));
+  base = g_simple_io_stream_new (
+      input, g_io_stream_get_output_stream (G_IO_STREAM (self->socket)));
+  tls = g_tls_client_connection_new (base, identity, &error);
   if (tls == NULL)
     {
       _pop3_client_close_connection (self);

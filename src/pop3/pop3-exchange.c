@@ -52,6 +52,7 @@ exchange_free (Pop3Exchange *exchange)
   g_clear_pointer (&exchange->status, pop3_status_free);
   g_clear_pointer (&exchange->body, g_byte_array_unref);
   g_clear_error (&exchange->error);
+  g_clear_error (&exchange->read_error);
   g_free (exchange);
 }
 
@@ -353,6 +354,40 @@ exchange_process (GTask *task)
   exchange_read (task);
 }
 
+/* Takes what the stream has ready without waiting, up to a full buffer:
+ * a TLS stream hands out one record per read (often 4 KB, as servers
+ * write them), and a main-loop turn per record cost more than the
+ * decryption. An error is kept for after the bytes before it. */
+static void
+drain_ready_bytes (Pop3Client *self, Pop3Exchange *exchange)
+{
+  GInputStream *input = g_io_stream_get_input_stream (self->stream);
+
+  if (!G_IS_POLLABLE_INPUT_STREAM (input) ||
+      !g_pollable_input_stream_can_poll (G_POLLABLE_INPUT_STREAM (input)))
+    return;
+
+  while (self->end < READ_BUFFER_SIZE)
+    {
+      GError *error = NULL;
+      gssize  n = g_pollable_input_stream_read_nonblocking (
+           G_POLLABLE_INPUT_STREAM (input), self->buffer + self->end,
+           READ_BUFFER_SIZE - self->end, exchange->cancellable, &error);
+
+      if (n > 0)
+        {
+          self->end += n;
+          continue;
+        }
+      if (n < 0 && !g_error_matches (error, G_IO_ERROR, G_IO_ERROR_WOULD_BLOCK))
+        exchange->read_error = _pop3_translate_io_error (error);
+      else
+        g_clear_error (&error);
+      /* 0: the end of the stream; the next read sees it again. */
+      return;
+    }
+}
+
 static void
 on_exchange_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
@@ -389,6 +424,7 @@ on_exchange_read_cb (GObject *source, GAsyncResult *result, gpointer user_data)
     }
 
   self->end += n;
+  drain_ready_bytes (self, exchange);
   exchange_process (task);
 }
 
@@ -401,6 +437,12 @@ exchange_read (GTask *task)
   if (exchange->reading || exchange->error != NULL || exchange->stop ||
       exchange->next_reply == exchange->requests->len)
     return;
+
+  if (exchange->read_error != NULL)
+    {
+      exchange_fail (task, g_steal_pointer (&exchange->read_error));
+      return;
+    }
 
   if (self->start == self->end)
     self->start = self->end = 0;
