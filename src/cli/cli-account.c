@@ -246,17 +246,38 @@ apply_options (const AccountOptions *options,
                StoreAccount         *account,
                GError              **error)
 {
-  if ((options->keep_on_server && options->delete_from_server) ||
-      (options->delete_when_deleted_locally &&
-       options->keep_when_deleted_locally) ||
-      (options->allow_insecure_auth && options->no_insecure_auth) ||
-      (options->enable && options->disable) ||
-      (options->no_pin && (options->pin != NULL || options->ca_file != NULL)))
-    {
-      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                           _ ("Two options contradict each other"));
-      return FALSE;
-    }
+  const struct
+  {
+    gboolean    given;
+    const char *first;
+    const char *second;
+  } contradictions[] = {
+    { options->keep_on_server && options->delete_from_server,
+      "--keep-on-server", "--delete-from-server" },
+    { options->delete_when_deleted_locally &&
+          options->keep_when_deleted_locally,
+      "--delete-when-deleted-locally", "--keep-when-deleted-locally" },
+    { options->allow_insecure_auth && options->no_insecure_auth,
+      "--allow-insecure-auth", "--no-insecure-auth" },
+    { options->enable && options->disable, "--enable", "--disable" },
+    { options->no_pin && options->pin != NULL, "--no-pin",
+      "--pin-certificate" },
+    { options->no_pin && options->ca_file != NULL, "--no-pin", "--ca-file" },
+    /* A pinned certificate is trusted instead of any CA. */
+    { options->pin != NULL && options->ca_file != NULL, "--pin-certificate",
+      "--ca-file" },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (contradictions); i++)
+    if (contradictions[i].given)
+      {
+        /* Translators: two command-line options, such as --enable and
+         * --disable. */
+        g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                     _ ("%s and %s contradict each other: give one"),
+                     contradictions[i].first, contradictions[i].second);
+        return FALSE;
+      }
   if (!check_range (options->port, 65535, "--port", error) ||
       !check_range (options->delete_after_days,
                     ENGINE_ACCOUNT_MAX_DELETE_AFTER_DAYS, "--delete-after-days",

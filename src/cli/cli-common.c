@@ -403,8 +403,13 @@ cli_check_ids (StoreDatabase *db, GArray *ids, GError **error)
         continue;
 
       if (g_error_matches (local_error, STORE_ERROR, STORE_ERROR_NOT_FOUND))
-        g_set_error (error, STORE_ERROR, STORE_ERROR_NOT_FOUND,
-                     _ ("There is no message with ID %" G_GINT64_FORMAT), id);
+        {
+          g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+
+          /* Translators: %s is a message ID, a number. */
+          g_set_error (error, STORE_ERROR, STORE_ERROR_NOT_FOUND,
+                       _ ("There is no message with ID %s"), text);
+        }
       else
         g_propagate_error (error, g_steal_pointer (&local_error));
       return FALSE;

@@ -199,24 +199,25 @@ group_rest_by_account (StoreDatabase *db, GStrv rest, GError **error)
       gint64                      id = g_array_index (ids, gint64, i);
       g_autoptr (StoreMessageRow) row =
           store_database_get_message (db, id, error);
-      GArray *of_account;
+      g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+      GArray          *of_account;
 
       if (row == NULL)
         return NULL;
       if (row->account_id == 0)
         {
+          /* Translators: %s is a message ID, a number. */
           g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                       _ ("Message %" G_GINT64_FORMAT " was not fetched from "
-                          "a server, so it has no rest to download"),
-                       id);
+                       _ ("Message %s was not fetched from a server, so it "
+                          "has no rest to download"),
+                       text);
           return NULL;
         }
       if ((row->status & STORE_MESSAGE_STATUS_PARTIAL) == 0)
         {
+          /* Translators: %s is a message ID, a number. */
           g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
-                       _ ("Message %" G_GINT64_FORMAT " was downloaded whole "
-                          "already"),
-                       id);
+                       _ ("Message %s was downloaded whole already"), text);
           return NULL;
         }
 

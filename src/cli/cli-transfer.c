@@ -27,10 +27,13 @@ static void
 on_import_progress_cb (guint64 done, gpointer user_data)
 {
   Progress *progress = user_data;
+  gulong    count = (gulong) (progress->before + done);
 
   /* Translators: progress of "pigeon-cli import", redrawn in place. */
-  g_printerr (_ ("\rImporting… %" G_GUINT64_FORMAT " messages"),
-              progress->before + done);
+  g_printerr ("\r");
+  g_printerr (g_dngettext (GETTEXT_PACKAGE, "Importing… %lu message",
+                           "Importing… %lu messages", count),
+              count);
   progress->shown = TRUE;
 }
 
@@ -38,9 +41,13 @@ static void
 on_export_progress_cb (guint64 done, gpointer user_data)
 {
   Progress *progress = user_data;
+  gulong    count = (gulong) done;
 
   /* Translators: progress of "pigeon-cli export", redrawn in place. */
-  g_printerr (_ ("\rExporting… %" G_GUINT64_FORMAT " messages"), done);
+  g_printerr ("\r");
+  g_printerr (g_dngettext (GETTEXT_PACKAGE, "Exporting… %lu message",
+                           "Exporting… %lu messages", count),
+              count);
   progress->shown = TRUE;
 }
 
@@ -110,17 +117,23 @@ cli_transfer_import (int argc, char **argv)
         {
           end_progress (&progress);
           if (progress.before > 0)
-            g_printerr (_ ("Imported %" G_GUINT64_FORMAT
-                           " messages into %s before the failure\n"),
-                        progress.before, target->full_name);
+            g_printerr (g_dngettext (GETTEXT_PACKAGE,
+                                     "Imported %lu message into %s before "
+                                     "the failure\n",
+                                     "Imported %lu messages into %s before "
+                                     "the failure\n",
+                                     (gulong) progress.before),
+                        (gulong) progress.before, target->full_name);
           return cli_fail (error);
         }
       progress.before += imported;
     }
 
   end_progress (&progress);
-  g_print (_ ("Imported %" G_GUINT64_FORMAT " messages into %s\n"),
-           progress.before, target->full_name);
+  g_print (g_dngettext (GETTEXT_PACKAGE, "Imported %lu message into %s\n",
+                        "Imported %lu messages into %s\n",
+                        (gulong) progress.before),
+           (gulong) progress.before, target->full_name);
   return CLI_EXIT_OK;
 }
 
@@ -206,7 +219,9 @@ cli_transfer_export (int argc, char **argv)
     }
 
   end_progress (&progress);
-  g_print (_ ("Exported %" G_GUINT64_FORMAT " messages from %s to %s\n"),
-           exported, source->full_name, path);
+  g_print (g_dngettext (GETTEXT_PACKAGE, "Exported %lu message from %s to %s\n",
+                        "Exported %lu messages from %s to %s\n",
+                        (gulong) exported),
+           (gulong) exported, source->full_name, path);
   return CLI_EXIT_OK;
 }

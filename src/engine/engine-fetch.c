@@ -330,8 +330,17 @@ explain_error (EngineFetch *self, GError *error)
   const char *name = self->account->name;
   GError     *explained;
 
-  if (error->domain != POP3_ERROR)
+  /* Several accounts fetch at once: every failure names its account. */
+  if (g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     return error;
+
+  if (error->domain != POP3_ERROR)
+    {
+      explained = g_error_new (error->domain, error->code, "%s: %s", name,
+                               error->message);
+      g_error_free (error);
+      return explained;
+    }
 
   switch (error->code)
     {
@@ -842,7 +851,7 @@ start_download (EngineFetch *self)
         {
           finish_with_error (
               self, g_error_new (ENGINE_ERROR, ENGINE_ERROR_NO_UIDL,
-                                 "The server cannot tell its messages apart "
+                                 "the server cannot tell its messages apart "
                                  "(it has no UIDL), so Pigeon cannot keep "
                                  "copies there without downloading them again "
                                  "at every check. Turn off “keep copies on "
@@ -870,10 +879,9 @@ start_download (EngineFetch *self)
        * not know which of several the server lost. */
       finish_with_error (
           self, g_error_new (ENGINE_ERROR, ENGINE_ERROR_NOT_ON_SERVER,
-                             "%s: the server no longer has the rest of "
-                             "%u of the messages asked for; only their "
-                             "headers were downloaded",
-                             self->account->name,
+                             "the server no longer has the rest of %u of "
+                             "the messages asked for; only their headers "
+                             "were downloaded",
                              g_hash_table_size (self->complete) -
                                  self->plan->completing));
       return;
@@ -1053,7 +1061,7 @@ engine_fetch_run_async (EngineFetch        *self,
       g_autofree char *time = g_date_time_format (when, "%X");
 
       finish_with_error (self, g_error_new (ENGINE_ERROR, ENGINE_ERROR_TOO_SOON,
-                                            "The server allows the next "
+                                            "the server allows the next "
                                             "login at %s",
                                             time));
       return;

@@ -99,6 +99,14 @@ run account add --name bad --email nobody --host 127.0.0.1 --user x
 check "an invalid address exits 1" status_is 1
 check "... and names the setting" stderr_has "email address"
 
+run account add --name bad --email bad@example.org --host 127.0.0.1 --user x \
+  --pin-certificate "$FINGERPRINT" --ca-file "$CA_FILE"
+check "a pin and a CA file together exit 2" status_is 2
+check "... naming both" stderr_has "--pin-certificate and --ca-file contradict"
+run account edit work --enable --disable
+check "contradicting options to edit exit 2" status_is 2
+check "... naming both" stderr_has "--enable and --disable contradict"
+
 # --- fetch, keeping copies --------------------------------------------
 # With the protocol log on (GLib prints debug messages on stdout).
 G_MESSAGES_DEBUG=all "$cli" fetch >"$work/debug.log" 2>&1 </dev/null

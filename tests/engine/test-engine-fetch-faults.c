@@ -229,6 +229,8 @@ test_login_delay (Fixture *fixture, gconstpointer user_data)
   g_assert_false (
       engine_fetch_run_finish (again, pigeon_test_wait_for (&result), &error));
   g_assert_error (error, ENGINE_ERROR, ENGINE_ERROR_TOO_SOON);
+  g_assert_true (g_str_has_prefix (error->message, "odd: the server allows "
+                                                   "the next login at "));
 }
 
 static void
@@ -286,6 +288,7 @@ test_no_uidl_keep_refused (Fixture *fixture, gconstpointer user_data)
   job = run_fetch (fixture, server, &error);
   g_assert_error (error, ENGINE_ERROR, ENGINE_ERROR_NO_UIDL);
   g_assert_nonnull (strstr (error->message, "keep copies"));
+  g_assert_true (g_str_has_prefix (error->message, "odd: the server cannot "));
   assert_script_done (server);
   g_assert_false (pigeon_fault_server_received_has_prefix (server, "RETR"));
   g_assert_cmpint (count (fixture, "messages"), ==, 0);
