@@ -10,6 +10,7 @@
 #include "cli-fetch.h"
 
 #include <glib/gi18n.h>
+#include <unistd.h>
 
 #include "cli-account.h"
 #include "cli-common.h"
@@ -24,14 +25,18 @@ typedef struct
   EngineFetch *fetch;
   GError      *error;
   gboolean     done;
+  char        *typed_password; /* asked for on the terminal: kept once it
+                                  works */
 } Run;
 
 typedef struct
 {
-  GPtrArray *runs; /* of Run */
-  guint      running;
-  gboolean   show_progress;
-  gint64     last_progress; /* monotonic µs */
+  GPtrArray     *runs; /* of Run */
+  StoreDatabase *db;
+  GHashTable    *rest; /* account id -> message ids, or NULL */
+  guint          running;
+  gboolean       show_progress;
+  gint64         last_progress; /* monotonic µs */
 } FetchAll;
 
 static void
@@ -39,6 +44,7 @@ run_free (Run *run)
 {
   g_clear_object (&run->fetch);
   g_clear_error (&run->error);
+  cli_free_password (g_steal_pointer (&run->typed_password));
   g_free (run);
 }
 
@@ -145,6 +151,114 @@ find_password (const StoreAccount *account,
   password = g_strdup (secret);
   engine_secret_free (secret);
   return password;
+}
+
+/* On a terminal, a password the keyring lacks or the server refused is
+ * asked for; an empty answer gives up. */
+#define MAX_PASSWORD_PROMPTS 3
+
+static char *
+ask_password (const StoreAccount *account)
+{
+  g_autofree char   *prompt = NULL;
+  g_autoptr (GError) error = NULL;
+  char              *password;
+
+  /* Translators: the account's name, then its user name and server. */
+  prompt = g_strdup_printf (_ ("Password for %s (%s@%s): "), account->name,
+                            account->user_name, account->host);
+  password = cli_read_password (prompt, &error);
+  if (password == NULL)
+    {
+      cli_fail (error);
+      return NULL;
+    }
+  if (password[0] == '\0')
+    {
+      cli_free_password (password);
+      return NULL;
+    }
+  return password;
+}
+
+/* The password worked: the keyring keeps it for the next fetch. */
+static void
+keep_typed_password (Run *run)
+{
+  const StoreAccount      *account = engine_fetch_get_account (run->fetch);
+  GAsyncResult            *slot = NULL;
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError)       error = NULL;
+
+  engine_secret_store_async (account->uuid, account->user_name, account->host,
+                             run->typed_password, NULL, cli_async_done, &slot);
+  result = cli_async_wait (&slot);
+  if (!engine_secret_store_finish (result, &error))
+    /* Translators: the account's name, then why the keyring refused. */
+    g_printerr (_ ("pigeon-cli: %s: the password worked, but the keyring "
+                   "did not keep it: %s\n"),
+                account->name, error->message);
+  cli_free_password (g_steal_pointer (&run->typed_password));
+}
+
+static void
+start_run (FetchAll           *all,
+           Run                *run,
+           const StoreAccount *account,
+           const char         *password)
+{
+  g_clear_object (&run->fetch);
+  g_clear_error (&run->error);
+  run->done = FALSE;
+  run->fetch = engine_fetch_new (all->db, account, password);
+  engine_fetch_set_certificate_func (run->fetch, refuse_certificate,
+                                     g_strdup (account->name), g_free);
+  if (all->rest != NULL)
+    engine_fetch_set_complete (run->fetch,
+                               g_hash_table_lookup (all->rest, &account->id));
+  g_signal_connect (run->fetch, "notify::messages-done",
+                    G_CALLBACK (progress_cb), all);
+  all->running++;
+  engine_fetch_run_async (run->fetch, NULL, fetched_cb, all);
+}
+
+static void
+wait_for_runs (FetchAll *all)
+{
+  while (all->running > 0)
+    g_main_context_iteration (NULL, TRUE);
+  if (all->show_progress && all->runs->len > 0)
+    g_printerr ("\r\033[K");
+}
+
+/* The server refused the password ([AUTH], or a bare -ERR to PASS): on a
+ * terminal, ask again and fetch that account again. */
+static void
+retry_refused_passwords (FetchAll *all)
+{
+  for (guint i = 0; i < all->runs->len; i++)
+    {
+      Run *run = all->runs->pdata[i];
+
+      for (guint attempt = 0;
+           attempt < MAX_PASSWORD_PROMPTS &&
+           g_error_matches (run->error, POP3_ERROR, POP3_ERROR_AUTH_FAILED);
+           attempt++)
+        {
+          g_autoptr (StoreAccount) account =
+              store_account_copy (engine_fetch_get_account (run->fetch));
+          char *password;
+
+          cli_fail (run->error);
+          password = ask_password (account);
+          if (password == NULL)
+            break;
+          cli_free_password (g_steal_pointer (&run->typed_password));
+          run->typed_password = password;
+          start_run (all, run, account, password);
+          wait_for_runs (all);
+        }
+    }
 }
 
 static GPtrArray *
@@ -295,6 +409,7 @@ cli_fetch (int argc, char **argv)
   g_autoptr (GHashTable) rest_by_account = NULL;
   g_autofree char       *stdin_password = NULL;
   gboolean               password_stdin = FALSE;
+  gboolean               interactive;
   FetchAll               all = { 0 };
   int                    status = CLI_EXIT_OK;
   const GOptionEntry     entries[] = {
@@ -370,42 +485,46 @@ cli_fetch (int argc, char **argv)
         return cli_fail (error);
     }
 
+  interactive = !password_stdin && isatty (STDIN_FILENO);
   all.runs = g_ptr_array_new_with_free_func ((GDestroyNotify) run_free);
+  all.db = db;
+  all.rest = rest_by_account;
   all.show_progress = cli_stderr_is_terminal ();
   for (guint i = 0; i < accounts->len; i++)
     {
       StoreAccount    *account = accounts->pdata[i];
       g_autofree char *password =
           find_password (account, stdin_password, &error);
-      Run *run;
+      Run *run = g_new0 (Run, 1);
 
+      if (password == NULL && interactive &&
+          g_error_matches (error, ENGINE_ERROR, ENGINE_ERROR_NO_PASSWORD))
+        {
+          g_clear_error (&error);
+          run->typed_password = ask_password (account);
+          if (run->typed_password != NULL)
+            password = g_strdup (run->typed_password);
+          else
+            g_set_error (&error, ENGINE_ERROR, ENGINE_ERROR_NO_PASSWORD,
+                         _ ("%s: no password was given"), account->name);
+        }
       if (password == NULL)
         {
           status = cli_fail (error);
           g_clear_error (&error);
+          run_free (run);
           continue;
         }
 
-      run = g_new0 (Run, 1);
-      run->fetch = engine_fetch_new (db, account, password);
-      cli_free_password (g_steal_pointer (&password));
-      engine_fetch_set_certificate_func (run->fetch, refuse_certificate,
-                                         g_strdup (account->name), g_free);
-      if (rest_by_account != NULL)
-        engine_fetch_set_complete (
-            run->fetch, g_hash_table_lookup (rest_by_account, &account->id));
-      g_signal_connect (run->fetch, "notify::messages-done",
-                        G_CALLBACK (progress_cb), &all);
       g_ptr_array_add (all.runs, run);
-      all.running++;
-      engine_fetch_run_async (run->fetch, NULL, fetched_cb, &all);
+      start_run (&all, run, account, password);
+      cli_free_password (g_steal_pointer (&password));
     }
   cli_free_password (g_steal_pointer (&stdin_password));
 
-  while (all.running > 0)
-    g_main_context_iteration (NULL, TRUE);
-  if (all.show_progress && all.runs->len > 0)
-    g_printerr ("\r\033[K");
+  wait_for_runs (&all);
+  if (interactive)
+    retry_refused_passwords (&all);
 
   for (guint i = 0; i < all.runs->len; i++)
     {
@@ -422,6 +541,8 @@ cli_fetch (int argc, char **argv)
               engine_fetch_get_completed (run->fetch) == 0)
             continue;
         }
+      if (run->error == NULL && run->typed_password != NULL)
+        keep_typed_password (run);
       print_summary (run, rest_by_account != NULL);
     }
 

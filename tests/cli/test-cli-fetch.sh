@@ -152,6 +152,44 @@ run_with_password "not-the-password" fetch --account work --password-stdin
 check "a refused password exits 3" status_is 3
 check "... saying so" stderr_has "refused the user name or password"
 
+# --- a refused password is asked for again on a terminal --------------
+run_with_password "not-the-password" account edit work --password-stdin
+check "account edit --password-stdin exits 0" status_is 0
+# On a pseudo-terminal, as a user types: the first prompt gets a wrong
+# password again, the second the right one.
+check "on a terminal, a refused password is asked for again, and works" \
+  python3 - "$cli" "$POP3_PASSWORD" "$work/pty.log" <<'EOF'
+import os, pty, select, sys, time
+cli, password, log = sys.argv[1:4]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(cli, [cli, 'fetch'])
+output = b''
+answers = [b'still-wrong\n', password.encode() + b'\n']
+deadline = time.monotonic() + 60
+while time.monotonic() < deadline:
+    ready, _, _ = select.select([fd], [], [], 1)
+    if not ready:
+        continue
+    try:
+        chunk = os.read(fd, 4096)
+    except OSError:
+        break
+    if not chunk:
+        break
+    output += chunk
+    if output.count(b'Password for work (') > 2 - len(answers):
+        os.write(fd, answers.pop(0))
+_, status = os.waitpid(pid, 0)
+open(log, 'wb').write(output)
+assert os.WEXITSTATUS(status) == 0, (status, output)
+assert output.count(b'refused the user name or password') == 2, output
+assert b'still-wrong' not in output and password.encode() not in output, output
+assert b'work: 0 new,' in output, output
+EOF
+check "... and the keyring keeps the password that worked" \
+  bash -c "secret-tool lookup account \"\$(python3 -c \"import sqlite3; print(sqlite3.connect('$PIGEON_DATA_DIR/pigeon.db').execute('select uuid from accounts').fetchone()[0])\")\" | grep -qxF -- '$POP3_PASSWORD'"
+
 # --- size limit, and the rest on request ------------------------------
 run account edit work --size-limit 10
 check "account edit --size-limit exits 0" status_is 0
