@@ -245,16 +245,52 @@ run fetch --rest "$big_id" --account work
 check "fetch --rest with --account exits 2" status_is 2
 run account edit work --size-limit 0
 
+# --- delete from the server when deleted here ---------------------------
+run account edit work --delete-when-deleted-locally
+run list --folder work/Inbox --limit 1 --json
+gone_id=$(python3 -c "import json; print(json.load(open('$out'))['messages'][0]['id'])")
+run delete "$gone_id"
+check "a message deleted here goes to Trash" status_is 0
+run fetch
+check "delete-when-deleted-locally deletes its server copy, only it" \
+  stdout_is "work: 0 new, $((total - 1)) kept on server, 1 deleted from server"
+check "... and the server holds the rest" server_holds $((total - 1))
+run fetch
+check "... and the next fetch deletes nothing more" \
+  stdout_is "work: 0 new, $((total - 1)) kept on server, 0 deleted from server"
+
+# --- keep for N days ----------------------------------------------------
+run account edit work --delete-after-days 3
+run fetch
+check "copies younger than 3 days stay" \
+  stdout_is "work: 0 new, $((total - 1)) kept on server, 0 deleted from server"
+# Two copies were first seen 4 days ago (the store is closed meanwhile).
+python3 - "$PIGEON_DATA_DIR/pigeon.db" <<'EOF'
+import sqlite3, sys
+db = sqlite3.connect(sys.argv[1])
+db.execute("update uidl_ledger set first_seen = first_seen - 4 * 86400 "
+           "where id in (select id from uidl_ledger order by id limit 2)")
+db.commit()
+EOF
+run fetch
+check "copies older than 3 days are deleted from the server" \
+  stdout_is "work: 0 new, $((total - 3)) kept on server, 2 deleted from server"
+check "... and the server holds the rest" server_holds $((total - 3))
+run list --folder work/Inbox --limit 1000 --json
+check "... while the local copies stay" python3 -c "
+import json
+assert len(json.load(open('$out'))['messages']) == $((total - 1))"
+
 # --- delete after download --------------------------------------------
 run account edit work --delete-from-server
 run fetch
 check "delete-from-server deletes every downloaded copy" \
-  stdout_is "work: 0 new, 0 kept on server, $total deleted from server"
+  stdout_is "work: 0 new, 0 kept on server, $((total - 3)) deleted from server"
 check "the server is empty" server_holds 0
 run list --folder work/Inbox --limit 1000 --json
 check "the local copies stay" python3 -c "
 import json, sys
-assert len(json.load(open('$out'))['messages']) == $total"
+assert len(json.load(open('$out'))['messages']) == $((total - 1))"
 
 # --- remove -----------------------------------------------------------
 uuid=$(python3 - "$PIGEON_DATA_DIR/pigeon.db" <<'EOF'
@@ -271,7 +307,7 @@ check "... and clears the password" \
 run list --folder Archive --limit 1000 --json
 check "... and keeps the mail in Archive" python3 -c "
 import json, sys
-assert len(json.load(open('$out'))['messages']) == $total"
+assert len(json.load(open('$out'))['messages']) == $((total - 1))"
 run fetch
 check "fetch without accounts exits 2" status_is 2
 
