@@ -1226,6 +1226,42 @@ test_hostile_deep_nesting (void)
   assert_lacks (summary->body_text, "deep");
 }
 
+/* Base64 attachments are measured without decoding: the size must be
+ * what decoding gives, whatever the line breaks, spaces, padding and
+ * stray bytes. */
+static void
+test_attachment_base64_size (void)
+{
+  const struct
+  {
+    const char *encoded;
+    guint64     size;
+  } cases[] = {
+    { "SGVsbG8gd29ybGQ=\r\n", 11 },     /* "Hello world" */
+    { "SGVsbG8g\r\nd29ybGQh\r\n", 12 }, /* "Hello world!" */
+    { "SGVs bG8g\td29y bA==\r\n", 10 }, /* "Hello worl" */
+    { "SGVs*bG8=\r\n", 5 },             /* "Hello", '*' skipped */
+    { "\r\n", 0 },
+  };
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *message = g_strdup_printf (
+          "Content-Type: multipart/mixed; boundary=b\r\n\r\n"
+          "--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n"
+          "--b\r\nContent-Type: application/octet-stream\r\n"
+          "Content-Disposition: attachment; filename=a.bin\r\n"
+          "Content-Transfer-Encoding: base64\r\n\r\n%s"
+          "--b--\r\n",
+          cases[i].encoded);
+      g_autoptr (MimeSummary) summary = summarise_string (message);
+
+      assert_summary_valid (summary);
+      g_assert_cmpuint (summary->attachments->len, ==, 1);
+      g_assert_cmpuint (attachment (summary, 0)->size, ==, cases[i].size);
+    }
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -1268,6 +1304,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/mime/summary/attachments/hostile-names",
                    test_attachment_names_hostile);
   g_test_add_func ("/mime/summary/attachments/large", test_attachment_large);
+  g_test_add_func ("/mime/summary/attachments/base64-size",
+                   test_attachment_base64_size);
   g_test_add_func ("/mime/summary/attachments/signed-encrypted",
                    test_signed_and_encrypted);
   g_test_add_func ("/mime/summary/attachments/nested", test_nested_messages);
