@@ -496,6 +496,14 @@ cli_mail_search (int argc, char **argv)
   if (db == NULL)
     return cli_fail (error);
 
+  /* A search from a script finds all the mail there is: the index may be
+   * catching up (a replay after a crash, or a lost index built again). */
+  store_database_flush_index_async (db, NULL, cli_async_done, &slot);
+  result = cli_async_wait (&slot);
+  if (!store_database_flush_index_finish (db, result, &error))
+    return cli_fail (error);
+  g_clear_object (&result);
+
   store_database_search_async (db, query, 0, (guint) limit, NULL,
                                cli_async_done, &slot);
   result = cli_async_wait (&slot);

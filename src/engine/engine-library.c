@@ -13,16 +13,30 @@
 #include <malloc.h>
 #endif
 
+#include "engine-message.h"
 #include "mime-library.h"
 #include "store-library.h"
+#include "store-messages.h"
+
+/* What the search index holds of a message's body, for a store that
+ * builds a lost index again (store-library.h). On the store's indexer
+ * thread: parsing shares nothing between messages. */
+static char *
+body_text_of (GBytes *raw)
+{
+  g_autoptr (StoreNewMessage) message = engine_message_new (raw, 0);
+
+  return g_steal_pointer (&message->body_text);
+}
 
 /**
  * engine_library_init:
  * @error: return location for a #STORE_ERROR
  *
  * Prepares the libraries below the engine, once per process: GMime is
- * initialised, the SQLite library is checked for what the store needs, and
- * glibc's malloc is held to two arenas.
+ * initialised, the SQLite library is checked for what the store needs,
+ * the store learns how to read a message's body text (to build a lost
+ * search index again), and glibc's malloc is held to two arenas.
  * Both front ends (the window and pigeon-cli) call this first and refuse to
  * start with its error's message when it fails.
  *
@@ -41,6 +55,7 @@ engine_library_init (GError **error)
   mallopt (M_ARENA_MAX, 2);
 #endif
   mime_library_init ();
+  store_library_set_body_text_func (body_text_of);
   return store_library_check (error);
 }
 

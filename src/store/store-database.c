@@ -782,7 +782,8 @@ flush_index_job (StoreConnection *conn, StoreJob *job)
  * Waits until the search index holds every change made before this call.
  * The index follows the store on a thread of its own, a batch or two
  * behind; searches see a message once it is indexed, and never see a
- * deleted one. Tests and benchmarks use this; the application need not.
+ * deleted one. Tests, benchmarks and `pigeon-cli search` use this; the
+ * window searches as the user types, and need not.
  */
 void
 store_database_flush_index_async (StoreDatabase      *self,

@@ -7,8 +7,12 @@
 
 #include "config.h"
 
+#include <errno.h>
+#include <glib/gstdio.h>
+
 #include "store-error.h"
 #include "store-index-private.h"
+#include "store-library-private.h"
 
 /* Batches handed to the indexer and not yet applied. The writer waits
  * after a commit while this many are queued, so it runs at most two
@@ -81,6 +85,7 @@ struct _StoreIndexer
   gint64           committed_seq; /* what the index file holds */
   gint64           applied_seq;   /* ... and the open transaction */
   gboolean         in_transaction;
+  gboolean         rebuild; /* the file was lost: build it from the store */
   guint            transaction_entries;
   guint            unsettled; /* batches taken since the last commit */
 
@@ -417,6 +422,41 @@ rollback_transaction (StoreIndexer *self)
   self->applied_seq = self->committed_seq;
 }
 
+/* In the open transaction. */
+static gboolean
+apply_one (StoreIndexer *self, const IndexEntry *entry, GError **error)
+{
+  sqlite3_stmt *stmt;
+
+  g_assert (entry->op == OP_INSERT || entry->op == OP_DELETE);
+
+  /* OR REPLACE: a key freed by a delete may come back on a new message
+   * once that delete is applied (allocate_key), and a message completed
+   * with its rest (store_database_complete_async()) is indexed again. */
+  stmt = _store_connection_prepare (
+      self->conn,
+      entry->op == OP_INSERT
+          ? "INSERT OR REPLACE INTO messages_fts (rowid, subject, sender, "
+            "recipients, body, attachments) VALUES (?, ?, ?, ?, ?, ?)"
+          : "DELETE FROM messages_fts WHERE rowid = ?",
+      error);
+  if (stmt == NULL)
+    return FALSE;
+
+  sqlite3_bind_int64 (stmt, 1, entry->message_id);
+  if (entry->op == OP_INSERT && !bind_entry_texts (stmt, entry))
+    {
+      g_set_error (error, STORE_ERROR, STORE_ERROR_FAILED,
+                   "Cannot bind the texts of message %" G_GINT64_FORMAT,
+                   entry->message_id);
+      return FALSE;
+    }
+  if (!_store_connection_step_done (self->conn, stmt, error))
+    return FALSE;
+  self->transaction_entries++;
+  return TRUE;
+}
+
 /* Applies @entries in seq order, in the open transaction (begun when
  * none is). Entries at or below the seq applied are skipped: the replay
  * at open may already have read them from the log. On failure the whole
@@ -424,12 +464,9 @@ rollback_transaction (StoreIndexer *self)
 static gboolean
 apply_entries (StoreIndexer *self, GArray *entries, GError **error)
 {
-  StoreConnection *conn = self->conn;
-  sqlite3_stmt    *stmt;
-
   if (!self->in_transaction)
     {
-      if (!_store_connection_begin (conn, FALSE, error))
+      if (!_store_connection_begin (self->conn, FALSE, error))
         return FALSE;
       self->in_transaction = TRUE;
     }
@@ -440,39 +477,15 @@ apply_entries (StoreIndexer *self, GArray *entries, GError **error)
 
       if (entry->seq <= self->applied_seq)
         continue;
-      g_assert (entry->op == OP_INSERT || entry->op == OP_DELETE);
-
-      /* OR REPLACE: a key freed by a delete may come back on a new
-       * message once that delete is applied (allocate_key). */
-      stmt = _store_connection_prepare (
-          conn,
-          entry->op == OP_INSERT
-              ? "INSERT OR REPLACE INTO messages_fts (rowid, subject, sender, "
-                "recipients, body, attachments) VALUES (?, ?, ?, ?, ?, ?)"
-              : "DELETE FROM messages_fts WHERE rowid = ?",
-          error);
-      if (stmt == NULL)
-        goto failed;
-
-      sqlite3_bind_int64 (stmt, 1, entry->message_id);
-      if (entry->op == OP_INSERT && !bind_entry_texts (stmt, entry))
+      if (!apply_one (self, entry, error))
         {
-          g_set_error (error, STORE_ERROR, STORE_ERROR_FAILED,
-                       "Cannot bind the texts of message %" G_GINT64_FORMAT,
-                       entry->message_id);
-          goto failed;
+          rollback_transaction (self);
+          return FALSE;
         }
-      if (!_store_connection_step_done (conn, stmt, error))
-        goto failed;
       self->applied_seq = entry->seq;
-      self->transaction_entries++;
     }
 
   return TRUE;
-
-failed:
-  rollback_transaction (self);
-  return FALSE;
 }
 
 /* Commits the open transaction with the highest seq it applied; only
@@ -534,48 +547,26 @@ query_int (StoreConnection *conn, const char *sql, GError **error)
   return value;
 }
 
-/* The index file is built from the log alone, so it may be missing only
- * while the log still holds every entry ever written (a new store, or
- * one just upgraded); else a new index would lack the trimmed ones. The
- * store cannot re-parse its messages (that is src/mime's part). */
-static gboolean
-check_missing_index (StoreIndexer *self, StoreConnection *store, GError **error)
+/* A new index file is built from the log alone while the log still holds
+ * every entry ever written (a new store, or one just upgraded); once
+ * entries were trimmed, a lost file is rebuilt from the messages. Returns
+ * 1 when the log is incomplete, 0 when not, -1 on error. */
+static gint64
+log_is_incomplete (StoreConnection *store, GError **error)
 {
-  gint64 incomplete = query_int (store,
-                                 "SELECT EXISTS (SELECT 1 FROM messages) AND "
-                                 "(SELECT count(*) FROM index_log) < "
-                                 "coalesce ((SELECT seq FROM sqlite_sequence "
-                                 "WHERE name = 'index_log'), 0)",
-                                 error);
-
-  if (incomplete < 0)
-    return FALSE;
-
-  if (incomplete > 0)
-    {
-      g_set_error (error, STORE_ERROR, STORE_ERROR_CORRUPT,
-                   "The search index is missing and cannot be rebuilt "
-                   "from the mail store alone; the mail store was left as "
-                   "it is");
-      return FALSE;
-    }
-
-  return TRUE;
+  return query_int (store,
+                    "SELECT EXISTS (SELECT 1 FROM messages) AND "
+                    "(SELECT count(*) FROM index_log) < "
+                    "coalesce ((SELECT seq FROM sqlite_sequence "
+                    "WHERE name = 'index_log'), 0)",
+                    error);
 }
 
+/* Opens the index file, creating its schema in a new one. */
 static gboolean
-open_index (StoreIndexer *self, StoreConnection **store_out, GError **error)
+open_index_file (StoreIndexer *self, GError **error)
 {
-  g_autoptr (StoreConnection) store = NULL;
-  gboolean exists = g_file_test (self->index_path, G_FILE_TEST_EXISTS);
-  gint64   version;
-
-  store = _store_connection_open (self->store_path, TRUE, error);
-  if (store == NULL)
-    return FALSE;
-
-  if (!exists && !check_missing_index (self, store, error))
-    return FALSE;
+  gint64 version;
 
   self->conn = _store_connection_open (self->index_path, FALSE, error);
   if (self->conn == NULL)
@@ -614,8 +605,71 @@ open_index (StoreIndexer *self, StoreConnection **store_out, GError **error)
 
   self->committed_seq = query_int (
       self->conn, "SELECT applied_seq FROM index_state WHERE id = 0", error);
-  if (self->committed_seq < 0)
+  return self->committed_seq >= 0;
+}
+
+/* A damaged index file holds nothing that is not in the store: it is
+ * kept aside, for a bug report, and a new one is built. Returns FALSE
+ * when it cannot be moved. */
+static gboolean
+set_damaged_index_aside (StoreIndexer *self, GError **error)
+{
+  g_autofree char *aside = g_strconcat (self->index_path, ".damaged", NULL);
+  const char      *suffixes[] = { "-wal", "-shm" };
+
+  g_clear_pointer (&self->conn, _store_connection_free);
+  if (g_rename (self->index_path, aside) != 0)
+    {
+      int errsv = errno;
+
+      g_set_error (error, STORE_ERROR, STORE_ERROR_CORRUPT,
+                   "The search index is damaged and cannot be moved aside "
+                   "to build a new one: %s",
+                   g_strerror (errsv));
+      return FALSE;
+    }
+  for (gsize i = 0; i < G_N_ELEMENTS (suffixes); i++)
+    {
+      g_autofree char *path = g_strconcat (self->index_path, suffixes[i], NULL);
+
+      g_remove (path);
+    }
+  g_message ("The search index %s was damaged; it was moved to %s",
+             self->index_path, aside);
+  return TRUE;
+}
+
+static gboolean
+open_index (StoreIndexer *self, StoreConnection **store_out, GError **error)
+{
+  g_autoptr (StoreConnection) store = NULL;
+  g_autoptr (GError)          damage = NULL;
+  gboolean exists = g_file_test (self->index_path, G_FILE_TEST_EXISTS);
+
+  store = _store_connection_open (self->store_path, TRUE, error);
+  if (store == NULL)
     return FALSE;
+
+  if (exists && !open_index_file (self, &damage))
+    {
+      if (!g_error_matches (damage, STORE_ERROR, STORE_ERROR_CORRUPT))
+        {
+          g_propagate_error (error, g_steal_pointer (&damage));
+          return FALSE;
+        }
+      if (!set_damaged_index_aside (self, error))
+        return FALSE;
+      exists = FALSE;
+    }
+
+  if (!exists)
+    {
+      gint64 incomplete = log_is_incomplete (store, error);
+
+      if (incomplete < 0 || !open_index_file (self, error))
+        return FALSE;
+      self->rebuild = incomplete > 0;
+    }
   self->applied_seq = self->committed_seq;
 
   /* The log rows the index already holds are trimmed by the writer's
@@ -632,6 +686,92 @@ static char *
 column_strdup (sqlite3_stmt *stmt, int column)
 {
   return g_strdup ((const char *) sqlite3_column_text (stmt, column));
+}
+
+/* The texts of each stored message, as store-messages.c insert_index()
+ * logs them: list columns and attachment names from their tables, the
+ * body text from the engine (store_library_set_body_text_func()). */
+#define REBUILD_QUERY                                                          \
+  "SELECT m.id, m.subject, m.from_name || ' ' || m.from_address, "             \
+  "m.recipients, b.raw, "                                                      \
+  "(SELECT group_concat (name, ' ') FROM (SELECT coalesce (a.filename, "       \
+  "a.save_name) AS name FROM attachments a WHERE a.message_id = m.id AND "     \
+  "name IS NOT NULL ORDER BY a.position)) "                                    \
+  "FROM messages m JOIN message_bodies b ON b.id = m.body_id"
+
+/* The index file was lost (deleted, or a backup restored without it) after
+ * log entries were trimmed: it is built again from the messages as they
+ * are in one snapshot of the store, then holds the log up to that
+ * snapshot's last seq, and the replay applies what came after. Searches
+ * find less until it is done; nothing in the store changes. */
+static gboolean
+rebuild (StoreIndexer *self, StoreConnection *store, GError **error)
+{
+  StoreBodyTextFunc body_text = _store_library_get_body_text_func ();
+  sqlite3_stmt     *stmt;
+  gint64            snapshot_seq;
+  guint             count = 0;
+  int               rc;
+
+  g_message ("The search index %s was missing; it is being built again "
+             "from the mail store",
+             self->index_path);
+
+  /* A read transaction: the snapshot. */
+  if (!_store_connection_exec (store, "BEGIN", error))
+    return FALSE;
+  snapshot_seq = query_int (store,
+                            "SELECT coalesce ((SELECT seq FROM sqlite_sequence "
+                            "WHERE name = 'index_log'), 0)",
+                            error);
+  stmt = snapshot_seq < 0
+             ? NULL
+             : _store_connection_prepare (store, REBUILD_QUERY, error);
+  if (stmt == NULL || !_store_connection_begin (self->conn, FALSE, error))
+    {
+      _store_connection_exec (store, "ROLLBACK", NULL);
+      return FALSE;
+    }
+  self->in_transaction = TRUE;
+
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      g_autoptr (GBytes) raw =
+          g_bytes_new (sqlite3_column_blob (stmt, 4),
+                       (gsize) sqlite3_column_bytes (stmt, 4));
+      IndexEntry entry = {
+        .message_id = sqlite3_column_int64 (stmt, 0),
+        .op = OP_INSERT,
+        .subject = column_strdup (stmt, 1),
+        .sender = column_strdup (stmt, 2),
+        .recipients = column_strdup (stmt, 3),
+        .body = body_text != NULL ? body_text (raw) : NULL,
+        .attachments = column_strdup (stmt, 5),
+      };
+      gboolean applied = apply_one (self, &entry, error);
+
+      index_entry_clear (&entry);
+      if (!applied)
+        break;
+      count++;
+    }
+  if (rc != SQLITE_ROW && rc != SQLITE_DONE)
+    _store_connection_set_error (store, rc, error);
+  sqlite3_reset (stmt);
+  _store_connection_exec (store, "ROLLBACK", NULL); /* the snapshot ends */
+
+  if (rc != SQLITE_DONE)
+    {
+      rollback_transaction (self);
+      return FALSE;
+    }
+
+  self->applied_seq = snapshot_seq;
+  if (!commit_transaction (self, error))
+    return FALSE;
+  g_message ("The search index %s holds %u messages again", self->index_path,
+             count);
+  return TRUE;
 }
 
 /* Applies what the log holds beyond the index: the batches a killed
@@ -804,7 +944,8 @@ indexer_thread (gpointer data)
       fail (self, error);
       error = NULL;
     }
-  else if (!replay (self, store, &error))
+  else if ((self->rebuild && !rebuild (self, store, &error)) ||
+           !replay (self, store, &error))
     {
       g_warning ("The search index %s was not brought up to date: %s",
                  self->index_path, error->message);

@@ -9,8 +9,13 @@
 
 #include <glib.h>
 
+#include "store-library.h"
+
 G_BEGIN_DECLS
 
 void _store_library_init (void);
+
+/* The function store_library_set_body_text_func() set, or NULL. */
+StoreBodyTextFunc _store_library_get_body_text_func (void);
 
 G_END_DECLS

@@ -19,6 +19,8 @@
  * hold mail, so say so once at start-up rather than on the first query. */
 #define STORE_MIN_SQLITE_VERSION_NUMBER 3040000
 
+static StoreBodyTextFunc body_text_func;
+
 /**
  * _store_library_init:
  *
@@ -94,4 +96,25 @@ char *
 store_library_version (void)
 {
   return g_strdup (sqlite3_libversion ());
+}
+
+/**
+ * store_library_set_body_text_func:
+ * @func: turns a stored message's bytes into its body text
+ *
+ * The store cannot read MIME (src/mime does): this is how it gets the
+ * body text when it must rebuild a lost search index from the messages
+ * it holds. Set once, before a store is opened; without it a rebuilt
+ * index lacks the body texts.
+ */
+void
+store_library_set_body_text_func (StoreBodyTextFunc func)
+{
+  body_text_func = func;
+}
+
+StoreBodyTextFunc
+_store_library_get_body_text_func (void)
+{
+  return body_text_func;
 }
