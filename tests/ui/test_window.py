@@ -58,8 +58,9 @@ wait_for(lambda: window_size('Pigeon'), 5)
 first_size = window_size('Pigeon')
 
 empty = app.find(name='No Accounts Yet')
-tap.check(empty is not None and 'pigeon-cli account add' in empty.description,
-          'the empty state says there are no accounts and how to add one',
+tap.check(empty is not None and 'command line' in empty.description
+          and 'Learn More' in empty.description,
+          'the empty state says there are no accounts and where to add one',
           getattr(empty, 'description', 'no empty state'))
 tap.check(app.find(name='Learn More', roleName='push button') is not None,
           'the empty state offers Learn More')
