@@ -547,18 +547,16 @@ query_int (StoreConnection *conn, const char *sql, GError **error)
   return value;
 }
 
-/* A new index file is built from the log alone while the log still holds
- * every entry ever written (a new store, or one just upgraded); once
- * entries were trimmed, a lost file is rebuilt from the messages. Returns
- * 1 when the log is incomplete, 0 when not, -1 on error. */
+/* The first log entry the store still holds, or the next one to come
+ * when the log is empty; -1 on error. Entries before it were trimmed once
+ * an index file held them. */
 static gint64
-log_is_incomplete (StoreConnection *store, GError **error)
+first_logged_seq (StoreConnection *store, GError **error)
 {
   return query_int (store,
-                    "SELECT EXISTS (SELECT 1 FROM messages) AND "
-                    "(SELECT count(*) FROM index_log) < "
-                    "coalesce ((SELECT seq FROM sqlite_sequence "
-                    "WHERE name = 'index_log'), 0)",
+                    "SELECT coalesce ((SELECT min (seq) FROM index_log), "
+                    "(SELECT seq + 1 FROM sqlite_sequence "
+                    "WHERE name = 'index_log'), 1)",
                     error);
 }
 
@@ -645,6 +643,7 @@ open_index (StoreIndexer *self, StoreConnection **store_out, GError **error)
   g_autoptr (StoreConnection) store = NULL;
   g_autoptr (GError)          damage = NULL;
   gboolean exists = g_file_test (self->index_path, G_FILE_TEST_EXISTS);
+  gint64   first_seq;
 
   store = _store_connection_open (self->store_path, TRUE, error);
   if (store == NULL)
@@ -662,14 +661,18 @@ open_index (StoreIndexer *self, StoreConnection **store_out, GError **error)
       exists = FALSE;
     }
 
-  if (!exists)
-    {
-      gint64 incomplete = log_is_incomplete (store, error);
+  if (!exists && !open_index_file (self, error))
+    return FALSE;
 
-      if (incomplete < 0 || !open_index_file (self, error))
-        return FALSE;
-      self->rebuild = incomplete > 0;
-    }
+  /* The log can bring the index up to date only from where the index
+   * stands; entries trimmed since (the file was lost, or a rebuild was
+   * killed, or an older copy came back from a backup) are gone, and the
+   * index is built again from the messages. A new store, or one just
+   * upgraded, still logs everything from seq 1. */
+  first_seq = first_logged_seq (store, error);
+  if (first_seq < 0)
+    return FALSE;
+  self->rebuild = self->committed_seq + 1 < first_seq;
   self->applied_seq = self->committed_seq;
 
   /* The log rows the index already holds are trimmed by the writer's
@@ -699,11 +702,11 @@ column_strdup (sqlite3_stmt *stmt, int column)
   "name IS NOT NULL ORDER BY a.position)) "                                    \
   "FROM messages m JOIN message_bodies b ON b.id = m.body_id"
 
-/* The index file was lost (deleted, or a backup restored without it) after
- * log entries were trimmed: it is built again from the messages as they
- * are in one snapshot of the store, then holds the log up to that
- * snapshot's last seq, and the replay applies what came after. Searches
- * find less until it is done; nothing in the store changes. */
+/* The index file is behind the log's trimmed entries (lost, killed while
+ * being rebuilt, or an older copy restored): it is built again from the
+ * messages as they are in one snapshot of the store, then holds the log
+ * up to that snapshot's last seq, and the replay applies what came after.
+ * Searches find less until it is done; nothing in the store changes. */
 static gboolean
 rebuild (StoreIndexer *self, StoreConnection *store, GError **error)
 {
@@ -713,8 +716,8 @@ rebuild (StoreIndexer *self, StoreConnection *store, GError **error)
   guint             count = 0;
   int               rc;
 
-  g_message ("The search index %s was missing; it is being built again "
-             "from the mail store",
+  g_message ("The search index %s was missing or behind; it is being built "
+             "again from the mail store",
              self->index_path);
 
   /* A read transaction: the snapshot. */
@@ -733,6 +736,16 @@ rebuild (StoreIndexer *self, StoreConnection *store, GError **error)
       return FALSE;
     }
   self->in_transaction = TRUE;
+  /* What an old or half-built file holds goes, in the same transaction:
+   * a rebuild killed midway leaves the index as it was, still behind the
+   * log, and the next open starts it again. */
+  if (!_store_connection_exec (self->conn, "DELETE FROM messages_fts", error))
+    {
+      sqlite3_reset (stmt);
+      _store_connection_exec (store, "ROLLBACK", NULL);
+      rollback_transaction (self);
+      return FALSE;
+    }
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {

@@ -390,6 +390,41 @@ test_missing_index (Fixture *fixture, gconstpointer user_data)
   g_assert_cmpuint (count_found (fixture, "probing", FALSE), ==, 1);
 }
 
+/* An older copy of the index file (restored from a backup) is behind the
+ * trimmed log: it is built again, so that mail stored since is found and
+ * mail deleted since is not. */
+static void
+test_older_index_restored (Fixture *fixture, gconstpointer user_data)
+{
+  g_autofree char *index_path =
+      g_strdup (store_database_get_index_path (fixture->db));
+  g_autofree char *copy = g_build_filename (fixture->dir, "old.db", NULL);
+  g_autofree char *contents = NULL;
+  gsize            length;
+  gint64           gone = insert (fixture, DATE, "Gannet", "Plunging.");
+
+  store_test_flush_index (fixture->db, NULL);
+  g_clear_object (&fixture->db); /* the index file is whole on close */
+  g_assert_true (g_file_get_contents (index_path, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (copy, contents, (gssize) length, NULL));
+
+  reopen (fixture);
+  delete (fixture, gone);
+  insert (fixture, DATE + 1, "Puffin", "Burrowing.");
+  store_test_flush_index (fixture->db, NULL);
+  g_clear_object (&fixture->db);
+  g_assert_cmpint (log_rows (fixture), ==, 0);
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (copy, &contents, &length, NULL));
+  g_assert_true (
+      g_file_set_contents (index_path, contents, (gssize) length, NULL));
+
+  reopen (fixture);
+  g_assert_cmpuint (count_found (fixture, "puffin", FALSE), ==, 1);
+  g_assert_cmpuint (count_found (fixture, "gannet", FALSE), ==, 0);
+  g_assert_cmpint (index_rows (fixture), ==, 1);
+}
+
 /* A store whose messages are all gone may lose its index: nothing is
  * missing from a new one. */
 static void
@@ -509,6 +544,7 @@ main (int argc, char *argv[])
   ADD ("/store/index/crash-replay", test_crash_replay);
   ADD ("/store/index/missing", test_missing_index);
   ADD ("/store/index/missing-empty-store", test_missing_index_of_empty_store);
+  ADD ("/store/index/older-copy-restored", test_older_index_restored);
   ADD ("/store/index/damaged", test_damaged_index);
   ADD ("/store/index/newer", test_newer_index);
   ADD ("/store/index/indexer-failure", test_indexer_failure);
