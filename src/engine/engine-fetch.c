@@ -707,12 +707,14 @@ completed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   EngineFetch *self = user_data;
   GError      *error = NULL;
 
-  if (!store_database_change_finish (STORE_DATABASE (source), result, &error))
-    {
-      keep_first_error (self, error);
-    }
+  gint64 completed;
+
+  completed =
+      store_database_complete_finish (STORE_DATABASE (source), result, &error);
+  if (completed < 0)
+    keep_first_error (self, error);
   else
-    self->completed += self->storing->items->len;
+    self->completed += (guint) completed;
 
   g_clear_pointer (&self->storing, chunk_free);
   advance (self);
@@ -738,8 +740,10 @@ store_chunk (EngineFetch *self, Chunk *chunk)
       return;
     }
 
-  ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), chunk->items->len);
-  for (guint i = 0; i < chunk->items->len; i++)
+  /* A download cut short leaves fewer messages than items: the rest stay
+   * headers only, for the next request. */
+  ids = g_array_sized_new (FALSE, FALSE, sizeof (gint64), chunk->messages->len);
+  for (guint i = 0; i < chunk->messages->len; i++)
     g_array_append_val (
         ids, ((EngineFetchItem *) chunk->items->pdata[i])->complete_id);
   store_database_complete_async (self->db, ids, chunk->messages, NULL,

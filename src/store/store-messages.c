@@ -1076,7 +1076,7 @@ complete_change (StoreConnection *conn, gpointer user_data, GError **error)
  * durable transaction: raw bytes, attachments, preview and index; folder,
  * flags, thread and ledger row stay. A message deleted meanwhile, or no
  * longer partial, is left as it is. Finish with
- * store_database_change_finish().
+ * store_database_complete_finish().
  */
 void
 store_database_complete_async (StoreDatabase      *self,
@@ -1098,6 +1098,23 @@ store_database_complete_async (StoreDatabase      *self,
   _store_database_run_durable_change (
       self, store_database_complete_async, complete_change, data,
       (GDestroyNotify) complete_data_free, cancellable, callback, user_data);
+}
+
+/**
+ * store_database_complete_finish:
+ *
+ * Returns: how many messages were completed (those deleted meanwhile or
+ *   whole already are not counted), or -1 with a #StoreError; nothing of
+ *   a failed change is kept
+ */
+gint64
+store_database_complete_finish (StoreDatabase *self,
+                                GAsyncResult  *result,
+                                GError       **error)
+{
+  g_return_val_if_fail (g_task_is_valid (result, self), -1);
+
+  return g_task_propagate_int (G_TASK (result), error);
 }
 
 typedef struct

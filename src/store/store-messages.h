@@ -179,6 +179,9 @@ void     store_database_complete_async (StoreDatabase      *self,
                                         GCancellable       *cancellable,
                                         GAsyncReadyCallback callback,
                                         gpointer            user_data);
+gint64   store_database_complete_finish (StoreDatabase *self,
+                                         GAsyncResult  *result,
+                                         GError       **error);
 gboolean store_database_change_finish (StoreDatabase *self,
                                        GAsyncResult  *result,
                                        GError       **error);

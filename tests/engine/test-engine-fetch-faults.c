@@ -434,6 +434,82 @@ test_drop_mid_message (Fixture *fixture, gconstpointer user_data)
   g_assert_cmpint (count (fixture, "uidl_ledger"), ==, 0);
 }
 
+/* The rest of two headers-only messages is asked for and the connection
+ * drops inside the second: the first is completed, the second stays
+ * headers only, and the fetch ends with the error (it hung once: the
+ * store was handed more ids than messages). */
+static void
+test_rest_cut_short (Fixture *fixture, gconstpointer user_data)
+{
+  g_autoptr (PigeonFaultServer) server =
+      pigeon_fault_server_new (NULL, PIGEON_FAULT_SERVER_PLAIN);
+  g_autoptr (PigeonFaultServer) second =
+      pigeon_fault_server_new (NULL, PIGEON_FAULT_SERVER_PLAIN);
+  g_autoptr (EngineFetch)  job = NULL;
+  g_autoptr (EngineFetch)  again = NULL;
+  g_autoptr (GError)       error = NULL;
+  g_autoptr (GArray)       ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GAsyncResult) result = NULL;
+  const char              *message_two = "+OK\r\nSubject: two\r\n\r\nsecond "
+                                         "message, cut short\r\n.\r\n";
+
+  fixture->account->size_limit = 1; /* KiB */
+  save (fixture);
+  script_login (server, capa_uidl);
+  pigeon_fault_server_expect (server, "LIST");
+  pigeon_fault_server_send_multiline (server, "+OK", "1 5000", "2 5000", NULL);
+  pigeon_fault_server_expect (server, "UIDL");
+  pigeon_fault_server_send_multiline (server, "+OK", "1 u-one", "2 u-two",
+                                      NULL);
+  pigeon_fault_server_expect (server, "TOP 1 0");
+  pigeon_fault_server_send_multiline (server, "+OK", "Subject: one", "", NULL);
+  pigeon_fault_server_expect (server, "TOP 2 0");
+  pigeon_fault_server_send_multiline (server, "+OK", "Subject: two", "", NULL);
+  pigeon_fault_server_expect (server, "QUIT");
+  pigeon_fault_server_send (server, "+OK\r\n");
+  job = run_fetch (fixture, server, &error);
+  g_assert_no_error (error);
+  assert_script_done (server);
+  g_assert_cmpint (count (fixture, "messages WHERE status & 4"), ==, 2);
+
+  script_login (second, capa_uidl);
+  pigeon_fault_server_expect (second, "LIST");
+  pigeon_fault_server_send_multiline (second, "+OK", "1 5000", "2 5000", NULL);
+  pigeon_fault_server_expect (second, "UIDL");
+  pigeon_fault_server_send_multiline (second, "+OK", "1 u-one", "2 u-two",
+                                      NULL);
+  pigeon_fault_server_expect (second, "RETR 1");
+  pigeon_fault_server_send_multiline (second, "+OK", "Subject: one", "",
+                                      "first, whole", NULL);
+  pigeon_fault_server_expect (second, "RETR 2");
+  pigeon_fault_server_send_partial_then_close (second, message_two, 30);
+
+  g_assert_true (pigeon_fault_server_start (second, &error));
+  g_assert_no_error (error);
+  fixture->account->port = pigeon_fault_server_get_port (second);
+  for (gint64 id = 1; id <= 2; id++)
+    {
+      g_autofree char *sql = g_strdup_printf (
+          "SELECT message_id FROM uidl_ledger WHERE uidl = 'u-%s'",
+          id == 1 ? "one" : "two");
+      gint64 message = store_test_sql_int (fixture->path, sql);
+
+      g_array_append_val (ids, message);
+    }
+  again = engine_fetch_new (fixture->db, fixture->account, PASSWORD);
+  engine_fetch_set_timeout (again, 10);
+  engine_fetch_set_complete (again, ids);
+  engine_fetch_run_async (again, NULL, pigeon_test_store_result_cb, &result);
+  g_assert_false (
+      engine_fetch_run_finish (again, pigeon_test_wait_for (&result), &error));
+  g_assert_error (error, POP3_ERROR, POP3_ERROR_CONNECTION_CLOSED);
+  assert_script_done (second);
+  g_assert_cmpuint (engine_fetch_get_completed (again), ==, 1);
+  g_assert_cmpint (count (fixture, "messages WHERE status & 4"), ==, 1);
+  g_assert_cmpint (count (fixture, "messages"), ==, 2);
+  g_assert_false (pigeon_fault_server_received_has_prefix (second, "DELE"));
+}
+
 /* QUIT unanswered: whether the server deleted is unknown, so the rows
  * stay (marked), and the next listing decides. */
 static void
@@ -544,6 +620,7 @@ main (int argc, char *argv[])
        test_no_uidl_delete_after_download);
   ADD ("/engine/fetch-faults/duplicate-uidls", test_duplicate_uidls);
   ADD ("/engine/fetch-faults/drop-mid-message", test_drop_mid_message);
+  ADD ("/engine/fetch-faults/rest-cut-short", test_rest_cut_short);
   ADD ("/engine/fetch-faults/quit-unanswered", test_quit_unanswered);
   ADD ("/engine/fetch-faults/stls-withheld", test_stls_withheld);
   ADD ("/engine/fetch-faults/changed-certificate", test_changed_certificate);
