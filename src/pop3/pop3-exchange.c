@@ -76,6 +76,16 @@ trace_command (const Pop3Request *request)
     g_debug ("C: %s", request->command);
 }
 
+static void
+on_stream_closed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  GSocketConnection *socket = user_data;
+
+  /* The connection is being dropped: a failed close changes nothing. */
+  g_io_stream_close_finish (G_IO_STREAM (source), result, NULL);
+  g_clear_object (&socket);
+}
+
 void
 _pop3_client_close_connection (Pop3Client *self)
 {
@@ -83,9 +93,13 @@ _pop3_client_close_connection (Pop3Client *self)
    * AUTHORIZATION or TRANSACTION state: RFC 1939 §6 says nothing marked
    * deleted is removed then. */
   g_clear_handle_id (&self->keepalive_id, g_source_remove);
+  /* TLS closes on a thread of its own, writing close_notify to the
+   * socket: the socket connection (whose last reference closes the
+   * socket) goes only once that close is done. */
   if (self->stream != NULL)
-    g_io_stream_close_async (self->stream, G_PRIORITY_DEFAULT, NULL, NULL,
-                             NULL);
+    g_io_stream_close_async (self->stream, G_PRIORITY_DEFAULT, NULL,
+                             on_stream_closed_cb,
+                             g_steal_pointer (&self->socket));
   g_clear_object (&self->stream);
   g_clear_object (&self->socket);
   self->connected = FALSE;
