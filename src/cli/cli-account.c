@@ -79,7 +79,9 @@ cli_read_password (const char *prompt, GError **error)
     line[--len] = '\0';
   if (len == 0)
     {
-      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+      /* G_OPTION_ERROR_FAILED: nothing was given (a prompt's user gave
+       * up), not a wrong value. */
+      g_set_error_literal (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED,
                            _ ("No password on stdin"));
       return NULL;
     }

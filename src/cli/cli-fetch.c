@@ -27,6 +27,8 @@ typedef struct
   gboolean     done;
   char        *typed_password; /* asked for on the terminal: kept once it
                                   works */
+  char    *first_password;     /* until the run starts */
+  gboolean reported;           /* its error was printed already */
 } Run;
 
 typedef struct
@@ -45,6 +47,7 @@ run_free (Run *run)
   g_clear_object (&run->fetch);
   g_clear_error (&run->error);
   cli_free_password (g_steal_pointer (&run->typed_password));
+  cli_free_password (g_steal_pointer (&run->first_password));
   g_free (run);
 }
 
@@ -168,16 +171,10 @@ ask_password (const StoreAccount *account)
   prompt = g_strdup_printf (_ ("Password for %s (%s@%s): "), account->name,
                             account->user_name, account->host);
   password = cli_read_password (prompt, &error);
-  if (password == NULL)
-    {
-      cli_fail (error);
-      return NULL;
-    }
-  if (password[0] == '\0')
-    {
-      cli_free_password (password);
-      return NULL;
-    }
+  /* An empty answer (or the end of input) gives up, quietly. */
+  if (password == NULL &&
+      !g_error_matches (error, G_OPTION_ERROR, G_OPTION_ERROR_FAILED))
+    cli_fail (error);
   return password;
 }
 
@@ -252,7 +249,10 @@ retry_refused_passwords (FetchAll *all)
           cli_fail (run->error);
           password = ask_password (account);
           if (password == NULL)
-            break;
+            {
+              run->reported = TRUE;
+              break;
+            }
           cli_free_password (g_steal_pointer (&run->typed_password));
           run->typed_password = password;
           start_run (all, run, account, password);
@@ -380,13 +380,14 @@ print_summary (Run *run, gboolean rest_asked)
            engine_fetch_get_stored (run->fetch),
            engine_fetch_get_kept (run->fetch),
            engine_fetch_get_deleted (run->fetch));
-  if (rest_asked)
-    /* Translators: the account's name, then a count of messages that had
-     * been downloaded as headers only. */
-    g_print (
-        g_dngettext (GETTEXT_PACKAGE, "%s: the rest of %u message downloaded\n",
-                     "%s: the rest of %u messages downloaded\n", completed),
-        name, completed);
+  if (!rest_asked)
+    return;
+  g_print (g_dngettext (GETTEXT_PACKAGE,
+                        /* Translators: the account's name, then a count of
+                         * messages that had come as headers only. */
+                        "%s: the rest of %u message downloaded\n",
+                        "%s: the rest of %u messages downloaded\n", completed),
+           name, completed);
 }
 
 /**
@@ -410,6 +411,7 @@ cli_fetch (int argc, char **argv)
   g_autofree char       *stdin_password = NULL;
   gboolean               password_stdin = FALSE;
   gboolean               interactive;
+  g_autoptr (GPtrArray)  started = g_ptr_array_new (); /* borrowed accounts */
   FetchAll               all = { 0 };
   int                    status = CLI_EXIT_OK;
   const GOptionEntry     entries[] = {
@@ -490,37 +492,44 @@ cli_fetch (int argc, char **argv)
   all.db = db;
   all.rest = rest_by_account;
   all.show_progress = cli_stderr_is_terminal ();
+  /* Every password first, typed ones included: a fetch started before a
+   * prompt would stall (and time out) while the user types. */
   for (guint i = 0; i < accounts->len; i++)
     {
-      StoreAccount    *account = accounts->pdata[i];
-      g_autofree char *password =
-          find_password (account, stdin_password, &error);
-      Run *run = g_new0 (Run, 1);
+      StoreAccount *account = accounts->pdata[i];
+      Run          *run = g_new0 (Run, 1);
 
-      if (password == NULL && interactive &&
+      run->first_password = find_password (account, stdin_password, &error);
+      if (run->first_password == NULL && interactive &&
           g_error_matches (error, ENGINE_ERROR, ENGINE_ERROR_NO_PASSWORD))
         {
           g_clear_error (&error);
           run->typed_password = ask_password (account);
           if (run->typed_password != NULL)
-            password = g_strdup (run->typed_password);
+            run->first_password = g_strdup (run->typed_password);
           else
             g_set_error (&error, ENGINE_ERROR, ENGINE_ERROR_NO_PASSWORD,
                          _ ("%s: no password was given"), account->name);
         }
-      if (password == NULL)
+      if (run->first_password == NULL)
         {
           status = cli_fail (error);
           g_clear_error (&error);
           run_free (run);
           continue;
         }
-
       g_ptr_array_add (all.runs, run);
-      start_run (&all, run, account, password);
-      cli_free_password (g_steal_pointer (&password));
+      g_ptr_array_add (started, account);
     }
   cli_free_password (g_steal_pointer (&stdin_password));
+
+  for (guint i = 0; i < all.runs->len; i++)
+    {
+      Run *run = all.runs->pdata[i];
+
+      start_run (&all, run, started->pdata[i], run->first_password);
+      cli_free_password (g_steal_pointer (&run->first_password));
+    }
 
   wait_for_runs (&all);
   if (interactive)
@@ -532,7 +541,9 @@ cli_fetch (int argc, char **argv)
 
       if (run->error != NULL)
         {
-          int run_status = cli_fail (run->error);
+          int run_status = run->reported
+                               ? (int) cli_error_exit_status (run->error)
+                               : cli_fail (run->error);
 
           if (status == CLI_EXIT_OK)
             status = run_status;

@@ -29,8 +29,8 @@ on_import_progress_cb (guint64 done, gpointer user_data)
   Progress *progress = user_data;
   gulong    count = (gulong) (progress->before + done);
 
-  /* Translators: progress of "pigeon-cli import", redrawn in place. */
   g_printerr ("\r");
+  /* Translators: progress of "pigeon-cli import", redrawn in place. */
   g_printerr (g_dngettext (GETTEXT_PACKAGE, "Importing… %lu message",
                            "Importing… %lu messages", count),
               count);
@@ -43,8 +43,8 @@ on_export_progress_cb (guint64 done, gpointer user_data)
   Progress *progress = user_data;
   gulong    count = (gulong) done;
 
-  /* Translators: progress of "pigeon-cli export", redrawn in place. */
   g_printerr ("\r");
+  /* Translators: progress of "pigeon-cli export", redrawn in place. */
   g_printerr (g_dngettext (GETTEXT_PACKAGE, "Exporting… %lu message",
                            "Exporting… %lu messages", count),
               count);
