@@ -644,6 +644,7 @@ open_index (StoreIndexer *self, StoreConnection **store_out, GError **error)
   g_autoptr (GError)          damage = NULL;
   gboolean exists = g_file_test (self->index_path, G_FILE_TEST_EXISTS);
   gint64   first_seq;
+  gint64   last_seq;
 
   store = _store_connection_open (self->store_path, TRUE, error);
   if (store == NULL)
@@ -668,11 +669,20 @@ open_index (StoreIndexer *self, StoreConnection **store_out, GError **error)
    * stands; entries trimmed since (the file was lost, or a rebuild was
    * killed, or an older copy came back from a backup) are gone, and the
    * index is built again from the messages. A new store, or one just
-   * upgraded, still logs everything from seq 1. */
+   * upgraded, still logs everything from seq 1. An index ahead of the
+   * log belongs to a newer store than this one (only pigeon.db came back
+   * from a backup): its seqs would hide the store's next entries. */
   first_seq = first_logged_seq (store, error);
-  if (first_seq < 0)
+  last_seq = first_seq < 0 ? -1
+                           : query_int (store,
+                                        "SELECT coalesce ((SELECT seq FROM "
+                                        "sqlite_sequence WHERE name = "
+                                        "'index_log'), 0)",
+                                        error);
+  if (last_seq < 0)
     return FALSE;
-  self->rebuild = self->committed_seq + 1 < first_seq;
+  self->rebuild =
+      self->committed_seq + 1 < first_seq || self->committed_seq > last_seq;
   self->applied_seq = self->committed_seq;
 
   /* The log rows the index already holds are trimmed by the writer's

@@ -425,6 +425,40 @@ test_older_index_restored (Fixture *fixture, gconstpointer user_data)
   g_assert_cmpint (index_rows (fixture), ==, 1);
 }
 
+/* Only the store came back from a backup, older than its index: the
+ * index is built again, so that it holds no message the store lacks and
+ * the store's next messages are indexed. */
+static void
+test_store_restored_behind_index (Fixture *fixture, gconstpointer user_data)
+{
+  g_autofree char *copy = g_build_filename (fixture->dir, "old-store.db", NULL);
+  g_autofree char *contents = NULL;
+  gsize            length;
+
+  insert (fixture, DATE, "Fulmar", "Gliding.");
+  store_test_flush_index (fixture->db, NULL);
+  g_clear_object (&fixture->db);
+  g_assert_true (g_file_get_contents (fixture->path, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (copy, contents, (gssize) length, NULL));
+
+  reopen (fixture);
+  insert (fixture, DATE + 1, "Skua", "Chasing.");
+  insert (fixture, DATE + 2, "Kittiwake", "Nesting.");
+  store_test_flush_index (fixture->db, NULL);
+  g_clear_object (&fixture->db);
+  g_clear_pointer (&contents, g_free);
+  g_assert_true (g_file_get_contents (copy, &contents, &length, NULL));
+  g_assert_true (
+      g_file_set_contents (fixture->path, contents, (gssize) length, NULL));
+
+  reopen (fixture);
+  insert (fixture, DATE + 3, "Razorbill", "Diving.");
+  g_assert_cmpuint (count_found (fixture, "fulmar", FALSE), ==, 1);
+  g_assert_cmpuint (count_found (fixture, "skua", FALSE), ==, 0);
+  g_assert_cmpuint (count_found (fixture, "razorbill", FALSE), ==, 1);
+  g_assert_cmpint (index_rows (fixture), ==, 2);
+}
+
 /* A store whose messages are all gone may lose its index: nothing is
  * missing from a new one. */
 static void
@@ -545,6 +579,8 @@ main (int argc, char *argv[])
   ADD ("/store/index/missing", test_missing_index);
   ADD ("/store/index/missing-empty-store", test_missing_index_of_empty_store);
   ADD ("/store/index/older-copy-restored", test_older_index_restored);
+  ADD ("/store/index/store-restored-behind-index",
+       test_store_restored_behind_index);
   ADD ("/store/index/damaged", test_damaged_index);
   ADD ("/store/index/newer", test_newer_index);
   ADD ("/store/index/indexer-failure", test_indexer_failure);
