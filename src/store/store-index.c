@@ -78,6 +78,8 @@ struct _StoreIndexer
   gint64   acked_seq; /* the highest seq the index file holds */
   gboolean paused;
   gboolean abandoned;
+  gboolean rebuilding; /* the writer leaves its batches to the log */
+  gboolean stopping;   /* the store is closing: a rebuild gives up */
   GError  *failure;
 
   /* indexer thread only */
@@ -174,6 +176,9 @@ _store_indexer_free (StoreIndexer *self)
       IndexItem *quit = g_new0 (IndexItem, 1);
 
       quit->kind = ITEM_QUIT;
+      g_mutex_lock (&self->lock);
+      self->stopping = TRUE;
+      g_mutex_unlock (&self->lock);
       g_async_queue_push (self->queue, quit);
       g_thread_join (self->thread);
     }
@@ -270,6 +275,15 @@ writer_committed_cb (StoreConnection *conn, gpointer data)
   self->pending = entries_new ();
 
   g_mutex_lock (&self->lock);
+  if (self->rebuilding)
+    {
+      /* A rebuild takes no batches for as long as it runs: the writer
+       * goes on, and the replay after the rebuild reads these entries
+       * back from the log (they are committed there). */
+      g_mutex_unlock (&self->lock);
+      index_item_free (item);
+      return;
+    }
   while (self->queued >= MAX_QUEUED && !self->abandoned)
     g_cond_wait (&self->cond, &self->lock);
   self->queued++;
@@ -686,9 +700,12 @@ open_index (StoreIndexer *self, StoreConnection **store_out, GError **error)
   self->applied_seq = self->committed_seq;
 
   /* The log rows the index already holds are trimmed by the writer's
-   * next transaction. */
+   * next transaction. An index to be rebuilt holds none that count: the
+   * log stays as it is until the rebuild commits (an index ahead of the
+   * log would otherwise have the store's next entries trimmed). */
   g_mutex_lock (&self->lock);
-  self->acked_seq = self->committed_seq;
+  self->acked_seq = self->rebuild ? first_seq - 1 : self->committed_seq;
+  self->rebuilding = self->rebuild;
   g_mutex_unlock (&self->lock);
 
   *store_out = g_steal_pointer (&store);
@@ -711,6 +728,17 @@ column_strdup (sqlite3_stmt *stmt, int column)
   "a.save_name) AS name FROM attachments a WHERE a.message_id = m.id AND "     \
   "name IS NOT NULL ORDER BY a.position)) "                                    \
   "FROM messages m JOIN message_bodies b ON b.id = m.body_id"
+
+static gboolean
+stopping (StoreIndexer *self)
+{
+  gboolean stop;
+
+  g_mutex_lock (&self->lock);
+  stop = self->stopping;
+  g_mutex_unlock (&self->lock);
+  return stop;
+}
 
 /* The index file is behind the log's trimmed entries (lost, killed while
  * being rebuilt, or an older copy restored): it is built again from the
@@ -776,7 +804,13 @@ rebuild (StoreIndexer *self, StoreConnection *store, GError **error)
       index_entry_clear (&entry);
       if (!applied)
         break;
-      count++;
+      if (++count % 256 == 0 && stopping (self))
+        {
+          g_set_error_literal (error, G_IO_ERROR, G_IO_ERROR_CANCELLED,
+                               "The store closed while its search index was "
+                               "being built again");
+          break;
+        }
     }
   if (rc != SQLITE_ROW && rc != SQLITE_DONE)
     _store_connection_set_error (store, rc, error);
@@ -967,13 +1001,25 @@ indexer_thread (gpointer data)
       fail (self, error);
       error = NULL;
     }
-  else if ((self->rebuild && !rebuild (self, store, &error)) ||
-           !replay (self, store, &error))
+  else
     {
-      g_warning ("The search index %s was not brought up to date: %s",
-                 self->index_path, error->message);
-      fail (self, error);
-      error = NULL;
+      gboolean ok = !self->rebuild || rebuild (self, store, &error);
+
+      /* From here the writer queues its batches again; the replay reads
+       * back those it left to the log meanwhile. */
+      g_mutex_lock (&self->lock);
+      self->rebuilding = FALSE;
+      g_mutex_unlock (&self->lock);
+      if (ok)
+        ok = replay (self, store, &error);
+      if (!ok)
+        {
+          if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+            g_warning ("The search index %s was not brought up to date: %s",
+                       self->index_path, error->message);
+          fail (self, error);
+          error = NULL;
+        }
     }
   g_clear_pointer (&store, _store_connection_free);
   self->unsettled = 1; /* the replay */

@@ -459,6 +459,63 @@ test_store_restored_behind_index (Fixture *fixture, gconstpointer user_data)
   g_assert_cmpint (index_rows (fixture), ==, 2);
 }
 
+static gint slow_calls;
+
+/* As test_body_text(), a millisecond a message: a rebuild of a large
+ * store, in small. */
+static char *
+slow_body_text (GBytes *raw)
+{
+  g_atomic_int_inc (&slow_calls);
+  g_usleep (1000);
+  return test_body_text (raw);
+}
+
+/* While the index is built again the writer goes on (its batches wait in
+ * the log, not in a queue the rebuild does not read), and closing the
+ * store stops the rebuild; the next open builds it again, and every
+ * message is found. */
+static void
+test_rebuild_does_not_block (Fixture *fixture, gconstpointer user_data)
+{
+  g_autofree char *index_path =
+      g_strdup (store_database_get_index_path (fixture->db));
+  g_autoptr (GPtrArray) batch =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) store_new_message_free);
+  g_autoptr (GArray) ids = NULL;
+  GError            *error = NULL;
+  const guint        total = 1500;
+
+  for (guint i = 0; i < total; i++)
+    g_ptr_array_add (
+        batch, store_test_message (DATE + i, "Ann", "Petrel", "Soaring."));
+  ids = store_test_insert (fixture->db, fixture->inbox, 0, batch, &error);
+  g_assert_no_error (error);
+  store_test_flush_index (fixture->db, NULL);
+  insert (fixture, DATE + total, "Shearwater", "Skimming."); /* trims */
+  store_test_flush_index (fixture->db, NULL);
+  g_clear_object (&fixture->db);
+  g_assert_cmpint (log_rows (fixture), ==, 0);
+  g_assert_cmpint (g_remove (index_path), ==, 0);
+
+  g_atomic_int_set (&slow_calls, 0);
+  store_library_set_body_text_func (slow_body_text);
+  reopen (fixture);
+  for (guint i = 0; i < 4; i++)
+    insert (fixture, DATE + total + 1 + i, "Storm", "Pattering.");
+  g_assert_cmpint (g_atomic_int_get (&slow_calls), <, (gint) total);
+  g_clear_object (&fixture->db);
+  g_assert_cmpint (g_atomic_int_get (&slow_calls), <, (gint) total);
+
+  store_library_set_body_text_func (test_body_text);
+  reopen (fixture);
+  store_library_set_body_text_func (NULL);
+  g_assert_cmpuint (count_found (fixture, "pattering", FALSE), ==, 4);
+  g_assert_cmpuint (count_found (fixture, "skimming", FALSE), ==, 1);
+  g_assert_cmpuint (count_found (fixture, "soaring", FALSE), >, 0);
+  g_assert_cmpint (index_rows (fixture), ==, total + 5);
+}
+
 /* A store whose messages are all gone may lose its index: nothing is
  * missing from a new one. */
 static void
@@ -579,6 +636,7 @@ main (int argc, char *argv[])
   ADD ("/store/index/missing", test_missing_index);
   ADD ("/store/index/missing-empty-store", test_missing_index_of_empty_store);
   ADD ("/store/index/older-copy-restored", test_older_index_restored);
+  ADD ("/store/index/rebuild-does-not-block", test_rebuild_does_not_block);
   ADD ("/store/index/store-restored-behind-index",
        test_store_restored_behind_index);
   ADD ("/store/index/damaged", test_damaged_index);
