@@ -49,20 +49,23 @@ cli_read_password (const char *prompt, GError **error)
     {
       struct termios quiet;
 
-      g_printerr ("%s", prompt);
+      /* Echo goes off before the prompt shows, so that nothing typed
+       * after the prompt is echoed; and without flushing, so that
+       * nothing typed is lost. */
       if (tcgetattr (STDIN_FILENO, &saved) == 0)
         {
           quiet = saved;
           quiet.c_lflag &= ~(tcflag_t) ECHO;
-          echo_off = tcsetattr (STDIN_FILENO, TCSAFLUSH, &quiet) == 0;
+          echo_off = tcsetattr (STDIN_FILENO, TCSANOW, &quiet) == 0;
         }
+      g_printerr ("%s", prompt);
     }
 
   if (fgets (line, MAX_PASSWORD_BYTES + 2, stdin) == NULL)
     line[0] = '\0';
   if (echo_off)
     {
-      tcsetattr (STDIN_FILENO, TCSAFLUSH, &saved);
+      tcsetattr (STDIN_FILENO, TCSANOW, &saved);
       g_printerr ("\n");
     }
 

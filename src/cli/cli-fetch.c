@@ -501,8 +501,15 @@ cli_fetch (int argc, char **argv)
 
       run->first_password = find_password (account, stdin_password, &error);
       if (run->first_password == NULL && interactive &&
-          g_error_matches (error, ENGINE_ERROR, ENGINE_ERROR_NO_PASSWORD))
+          (g_error_matches (error, ENGINE_ERROR, ENGINE_ERROR_NO_PASSWORD) ||
+           g_error_matches (error, ENGINE_ERROR,
+                            ENGINE_ERROR_SECRETS_UNAVAILABLE) ||
+           g_error_matches (error, ENGINE_ERROR, ENGINE_ERROR_SECRETS_LOCKED)))
         {
+          /* Without a keyring (over SSH, say) the password is asked for
+           * each run; keeping it then fails, and says so. */
+          if (!g_error_matches (error, ENGINE_ERROR, ENGINE_ERROR_NO_PASSWORD))
+            cli_fail (error);
           g_clear_error (&error);
           run->typed_password = ask_password (account);
           if (run->typed_password != NULL)

@@ -190,6 +190,41 @@ EOF
 check "... and the keyring keeps the password that worked" \
   bash -c "secret-tool lookup account \"\$(python3 -c \"import sqlite3; print(sqlite3.connect('$PIGEON_DATA_DIR/pigeon.db').execute('select uuid from accounts').fetchone()[0])\")\" | grep -qxF -- '$POP3_PASSWORD'"
 
+# Without a keyring (a session with no Secret Service, as over SSH) the
+# password is asked for on the terminal, works for this run, and the
+# user is told it was not kept.
+check "without a keyring, the password is asked for on a terminal" \
+  env DBUS_SESSION_BUS_ADDRESS="unix:path=$work/no-bus" \
+  python3 - "$cli" "$POP3_PASSWORD" <<'EOF'
+import os, pty, select, sys, time
+cli, password = sys.argv[1:3]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(cli, [cli, 'fetch'])
+output = b''
+answered = False
+deadline = time.monotonic() + 60
+while time.monotonic() < deadline:
+    ready, _, _ = select.select([fd], [], [], 1)
+    if not ready:
+        continue
+    try:
+        chunk = os.read(fd, 4096)
+    except OSError:
+        break
+    if not chunk:
+        break
+    output += chunk
+    if not answered and b'Password for work (' in output:
+        os.write(fd, password.encode() + b'\n')
+        answered = True
+_, status = os.waitpid(pid, 0)
+assert os.WEXITSTATUS(status) == 0, (status, output)
+assert b'work: 0 new,' in output, output
+assert b'did not keep it' in output, output
+assert password.encode() not in output, output  # not echoed
+EOF
+
 # --- size limit, and the rest on request ------------------------------
 run account edit work --size-limit 10
 check "account edit --size-limit exits 0" status_is 0
