@@ -864,6 +864,18 @@ start_download (EngineFetch *self)
                                  "the server” for this account."));
           return;
         }
+      if (self->complete != NULL)
+        {
+          /* The rest of a message is found by its UIDL, which the server
+           * no longer gives. */
+          finish_with_error (
+              self, g_error_new_literal (
+                        ENGINE_ERROR, ENGINE_ERROR_NO_UIDL,
+                        "the server no longer tells its messages apart (it "
+                        "has no UIDL now), so the rest of a message "
+                        "downloaded as headers only cannot be found there"));
+          return;
+        }
       self->plan = engine_fetch_plan_new_without_uidl (self->sizes, &policy);
     }
   else

@@ -294,6 +294,41 @@ test_no_uidl_keep_refused (Fixture *fixture, gconstpointer user_data)
   g_assert_cmpint (count (fixture, "messages"), ==, 0);
 }
 
+/* The rest of a message is asked for from a server that no longer has
+ * UIDL: refused before any download, saying why. */
+static void
+test_no_uidl_rest_refused (Fixture *fixture, gconstpointer user_data)
+{
+  const char *const             capa[] = { "USER", "TOP", NULL };
+  g_autoptr (PigeonFaultServer) server =
+      pigeon_fault_server_new (NULL, PIGEON_FAULT_SERVER_PLAIN);
+  g_autoptr (EngineFetch)  job = NULL;
+  g_autoptr (GError)       error = NULL;
+  g_autoptr (GArray)       ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GAsyncResult) result = NULL;
+  gint64                   id = 42;
+
+  script_login (server, capa);
+  pigeon_fault_server_expect (server, "LIST");
+  pigeon_fault_server_send_multiline (server, "+OK", "1 40", NULL);
+  g_assert_true (pigeon_fault_server_start (server, &error));
+  g_assert_no_error (error);
+  fixture->account->port = pigeon_fault_server_get_port (server);
+
+  g_array_append_val (ids, id);
+  job = engine_fetch_new (fixture->db, fixture->account, PASSWORD);
+  engine_fetch_set_timeout (job, 10);
+  engine_fetch_set_complete (job, ids);
+  engine_fetch_run_async (job, NULL, pigeon_test_store_result_cb, &result);
+  g_assert_false (
+      engine_fetch_run_finish (job, pigeon_test_wait_for (&result), &error));
+  g_assert_error (error, ENGINE_ERROR, ENGINE_ERROR_NO_UIDL);
+  g_assert_nonnull (strstr (error->message, "has no UIDL now"));
+  assert_script_done (server);
+  g_assert_false (pigeon_fault_server_received_has_prefix (server, "RETR"));
+  g_assert_false (pigeon_fault_server_received_has_prefix (server, "DELE"));
+}
+
 /* Without UIDL, delete-after-download still works: each message is on
  * the disk before its DELE. A server without CAPA at all is tried with
  * UIDL, and its -ERR means "no UIDL". */
@@ -616,6 +651,7 @@ main (int argc, char *argv[])
   ADD ("/engine/fetch-faults/login-delay-announced",
        test_login_delay_announced);
   ADD ("/engine/fetch-faults/no-uidl-keep-refused", test_no_uidl_keep_refused);
+  ADD ("/engine/fetch-faults/no-uidl-rest-refused", test_no_uidl_rest_refused);
   ADD ("/engine/fetch-faults/no-uidl-delete-after-download",
        test_no_uidl_delete_after_download);
   ADD ("/engine/fetch-faults/duplicate-uidls", test_duplicate_uidls);
