@@ -106,8 +106,12 @@ script_login (PigeonFaultServer *server, const char *const *capa)
 static const char *const capa_uidl[] = { "USER", "UIDL", "TOP", "RESP-CODES",
                                          NULL };
 
+/* @rest: (nullable): messages whose rest to download */
 static EngineFetch *
-run_fetch (Fixture *fixture, PigeonFaultServer *server, GError **error)
+run_fetch_with_rest (Fixture           *fixture,
+                     PigeonFaultServer *server,
+                     GArray            *rest,
+                     GError           **error)
 {
   g_autoptr (GAsyncResult) result = NULL;
   g_autoptr (GError)       start_error = NULL;
@@ -118,9 +122,16 @@ run_fetch (Fixture *fixture, PigeonFaultServer *server, GError **error)
   fixture->account->port = pigeon_fault_server_get_port (server);
   job = engine_fetch_new (fixture->db, fixture->account, PASSWORD);
   engine_fetch_set_timeout (job, 10);
+  engine_fetch_set_complete (job, rest);
   engine_fetch_run_async (job, NULL, pigeon_test_store_result_cb, &result);
   engine_fetch_run_finish (job, pigeon_test_wait_for (&result), error);
   return job;
+}
+
+static EngineFetch *
+run_fetch (Fixture *fixture, PigeonFaultServer *server, GError **error)
+{
+  return run_fetch_with_rest (fixture, server, NULL, error);
 }
 
 static void
@@ -302,26 +313,16 @@ test_no_uidl_rest_refused (Fixture *fixture, gconstpointer user_data)
   const char *const             capa[] = { "USER", "TOP", NULL };
   g_autoptr (PigeonFaultServer) server =
       pigeon_fault_server_new (NULL, PIGEON_FAULT_SERVER_PLAIN);
-  g_autoptr (EngineFetch)  job = NULL;
-  g_autoptr (GError)       error = NULL;
-  g_autoptr (GArray)       ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr (GAsyncResult) result = NULL;
-  gint64                   id = 42;
+  g_autoptr (EngineFetch) job = NULL;
+  g_autoptr (GError)      error = NULL;
+  g_autoptr (GArray)      ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  gint64                  id = 42;
 
   script_login (server, capa);
   pigeon_fault_server_expect (server, "LIST");
   pigeon_fault_server_send_multiline (server, "+OK", "1 40", NULL);
-  g_assert_true (pigeon_fault_server_start (server, &error));
-  g_assert_no_error (error);
-  fixture->account->port = pigeon_fault_server_get_port (server);
-
   g_array_append_val (ids, id);
-  job = engine_fetch_new (fixture->db, fixture->account, PASSWORD);
-  engine_fetch_set_timeout (job, 10);
-  engine_fetch_set_complete (job, ids);
-  engine_fetch_run_async (job, NULL, pigeon_test_store_result_cb, &result);
-  g_assert_false (
-      engine_fetch_run_finish (job, pigeon_test_wait_for (&result), &error));
+  job = run_fetch_with_rest (fixture, server, ids, &error);
   g_assert_error (error, ENGINE_ERROR, ENGINE_ERROR_NO_UIDL);
   g_assert_nonnull (strstr (error->message, "has no UIDL now"));
   assert_script_done (server);
@@ -480,13 +481,12 @@ test_rest_cut_short (Fixture *fixture, gconstpointer user_data)
       pigeon_fault_server_new (NULL, PIGEON_FAULT_SERVER_PLAIN);
   g_autoptr (PigeonFaultServer) second =
       pigeon_fault_server_new (NULL, PIGEON_FAULT_SERVER_PLAIN);
-  g_autoptr (EngineFetch)  job = NULL;
-  g_autoptr (EngineFetch)  again = NULL;
-  g_autoptr (GError)       error = NULL;
-  g_autoptr (GArray)       ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  g_autoptr (GAsyncResult) result = NULL;
-  const char              *message_two = "+OK\r\nSubject: two\r\n\r\nsecond "
-                                         "message, cut short\r\n.\r\n";
+  g_autoptr (EngineFetch) job = NULL;
+  g_autoptr (EngineFetch) again = NULL;
+  g_autoptr (GError)      error = NULL;
+  g_autoptr (GArray)      ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  const char             *message_two = "+OK\r\nSubject: two\r\n\r\nsecond "
+                                        "message, cut short\r\n.\r\n";
 
   fixture->account->size_limit = 1; /* KiB */
   save (fixture);
@@ -519,9 +519,6 @@ test_rest_cut_short (Fixture *fixture, gconstpointer user_data)
   pigeon_fault_server_expect (second, "RETR 2");
   pigeon_fault_server_send_partial_then_close (second, message_two, 30);
 
-  g_assert_true (pigeon_fault_server_start (second, &error));
-  g_assert_no_error (error);
-  fixture->account->port = pigeon_fault_server_get_port (second);
   for (gint64 id = 1; id <= 2; id++)
     {
       g_autofree char *sql = g_strdup_printf (
@@ -531,12 +528,7 @@ test_rest_cut_short (Fixture *fixture, gconstpointer user_data)
 
       g_array_append_val (ids, message);
     }
-  again = engine_fetch_new (fixture->db, fixture->account, PASSWORD);
-  engine_fetch_set_timeout (again, 10);
-  engine_fetch_set_complete (again, ids);
-  engine_fetch_run_async (again, NULL, pigeon_test_store_result_cb, &result);
-  g_assert_false (
-      engine_fetch_run_finish (again, pigeon_test_wait_for (&result), &error));
+  again = run_fetch_with_rest (fixture, second, ids, &error);
   g_assert_error (error, POP3_ERROR, POP3_ERROR_CONNECTION_CLOSED);
   assert_script_done (second);
   g_assert_cmpuint (engine_fetch_get_completed (again), ==, 1);
