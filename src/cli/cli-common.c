@@ -380,6 +380,34 @@ cli_parse_ids (int argc, char **argv, GError **error)
 }
 
 /**
+ * cli_get_message:
+ *
+ * Returns: (transfer full): the message, or %NULL with
+ *   %STORE_ERROR_NOT_FOUND naming the ID (or the store's own error)
+ */
+StoreMessageRow *
+cli_get_message (StoreDatabase *db, gint64 id, GError **error)
+{
+  g_autoptr (GError) local_error = NULL;
+  StoreMessageRow   *row = store_database_get_message (db, id, &local_error);
+
+  if (row != NULL)
+    return row;
+
+  if (g_error_matches (local_error, STORE_ERROR, STORE_ERROR_NOT_FOUND))
+    {
+      g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
+
+      /* Translators: %s is a message ID, a number. */
+      g_set_error (error, STORE_ERROR, STORE_ERROR_NOT_FOUND,
+                   _ ("There is no message with ID %s"), text);
+    }
+  else
+    g_propagate_error (error, g_steal_pointer (&local_error));
+  return NULL;
+}
+
+/**
  * cli_check_ids:
  * @ids: (element-type gint64): message ids
  *
@@ -394,25 +422,11 @@ cli_check_ids (StoreDatabase *db, GArray *ids, GError **error)
 {
   for (guint i = 0; i < ids->len; i++)
     {
-      gint64                      id = g_array_index (ids, gint64, i);
-      g_autoptr (StoreMessageRow) row = NULL;
-      g_autoptr (GError)          local_error = NULL;
+      g_autoptr (StoreMessageRow) row =
+          cli_get_message (db, g_array_index (ids, gint64, i), error);
 
-      row = store_database_get_message (db, id, &local_error);
-      if (row != NULL)
-        continue;
-
-      if (g_error_matches (local_error, STORE_ERROR, STORE_ERROR_NOT_FOUND))
-        {
-          g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
-
-          /* Translators: %s is a message ID, a number. */
-          g_set_error (error, STORE_ERROR, STORE_ERROR_NOT_FOUND,
-                       _ ("There is no message with ID %s"), text);
-        }
-      else
-        g_propagate_error (error, g_steal_pointer (&local_error));
-      return FALSE;
+      if (row == NULL)
+        return FALSE;
     }
 
   return TRUE;

@@ -72,8 +72,9 @@ gboolean cli_resolve_view (StoreDatabase *db,
                            GError       **error);
 GHashTable *cli_folder_names (StoreDatabase *db, GError **error);
 
-GArray  *cli_parse_ids (int argc, char **argv, GError **error);
-gboolean cli_check_ids (StoreDatabase *db, GArray *ids, GError **error);
+GArray          *cli_parse_ids (int argc, char **argv, GError **error);
+gboolean         cli_check_ids (StoreDatabase *db, GArray *ids, GError **error);
+StoreMessageRow *cli_get_message (StoreDatabase *db, gint64 id, GError **error);
 
 gboolean cli_stdout_is_terminal (void);
 gboolean cli_stderr_is_terminal (void);

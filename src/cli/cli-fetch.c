@@ -22,13 +22,12 @@
 /* Every account fetches at once; each reports on its own line. */
 typedef struct
 {
-  EngineFetch *fetch;
-  GError      *error;
-  gboolean     done;
-  char        *typed_password; /* asked for on the terminal: kept once it
-                                  works */
-  char    *first_password;     /* until the run starts */
-  gboolean reported;           /* its error was printed already */
+  const StoreAccount *account; /* borrowed from the accounts fetched */
+  EngineFetch        *fetch;
+  GError             *error;
+  char    *typed_password; /* asked for on the terminal: kept once it works */
+  char    *first_password; /* until the run starts */
+  gboolean reported;       /* its error was printed already */
 } Run;
 
 typedef struct
@@ -101,7 +100,6 @@ fetched_cb (GObject *source, GAsyncResult *result, gpointer user_data)
       run = all->runs->pdata[i];
 
   engine_fetch_run_finish (run->fetch, result, &run->error);
-  run->done = TRUE;
   all->running--;
   g_main_context_wakeup (NULL);
 }
@@ -199,14 +197,12 @@ keep_typed_password (Run *run)
 }
 
 static void
-start_run (FetchAll           *all,
-           Run                *run,
-           const StoreAccount *account,
-           const char         *password)
+start_run (FetchAll *all, Run *run, const char *password)
 {
+  const StoreAccount *account = run->account;
+
   g_clear_object (&run->fetch);
   g_clear_error (&run->error);
-  run->done = FALSE;
   run->fetch = engine_fetch_new (all->db, account, password);
   engine_fetch_set_certificate_func (run->fetch, refuse_certificate,
                                      g_strdup (account->name), g_free);
@@ -242,12 +238,10 @@ retry_refused_passwords (FetchAll *all)
            g_error_matches (run->error, POP3_ERROR, POP3_ERROR_AUTH_FAILED);
            attempt++)
         {
-          g_autoptr (StoreAccount) account =
-              store_account_copy (engine_fetch_get_account (run->fetch));
           char *password;
 
           cli_fail (run->error);
-          password = ask_password (account);
+          password = ask_password (run->account);
           if (password == NULL)
             {
               run->reported = TRUE;
@@ -255,7 +249,7 @@ retry_refused_passwords (FetchAll *all)
             }
           cli_free_password (g_steal_pointer (&run->typed_password));
           run->typed_password = password;
-          start_run (all, run, account, password);
+          start_run (all, run, password);
           wait_for_runs (all);
         }
     }
@@ -305,14 +299,13 @@ group_rest_by_account (StoreDatabase *db, GStrv rest, GError **error)
   g_autoptr (GArray) ids =
       cli_parse_ids ((int) g_strv_length (rest), rest, error);
 
-  if (ids == NULL || !cli_check_ids (db, ids, error))
+  if (ids == NULL)
     return NULL;
 
   for (guint i = 0; i < ids->len; i++)
     {
       gint64                      id = g_array_index (ids, gint64, i);
-      g_autoptr (StoreMessageRow) row =
-          store_database_get_message (db, id, error);
+      g_autoptr (StoreMessageRow) row = cli_get_message (db, id, error);
       g_autofree char *text = g_strdup_printf ("%" G_GINT64_FORMAT, id);
       GArray          *of_account;
 
@@ -411,7 +404,6 @@ cli_fetch (int argc, char **argv)
   g_autofree char       *stdin_password = NULL;
   gboolean               password_stdin = FALSE;
   gboolean               interactive;
-  g_autoptr (GPtrArray)  started = g_ptr_array_new (); /* borrowed accounts */
   FetchAll               all = { 0 };
   int                    status = CLI_EXIT_OK;
   const GOptionEntry     entries[] = {
@@ -499,6 +491,7 @@ cli_fetch (int argc, char **argv)
       StoreAccount *account = accounts->pdata[i];
       Run          *run = g_new0 (Run, 1);
 
+      run->account = account;
       run->first_password = find_password (account, stdin_password, &error);
       if (run->first_password == NULL && interactive &&
           (g_error_matches (error, ENGINE_ERROR, ENGINE_ERROR_NO_PASSWORD) ||
@@ -526,7 +519,6 @@ cli_fetch (int argc, char **argv)
           continue;
         }
       g_ptr_array_add (all.runs, run);
-      g_ptr_array_add (started, account);
     }
   cli_free_password (g_steal_pointer (&stdin_password));
 
@@ -534,7 +526,7 @@ cli_fetch (int argc, char **argv)
     {
       Run *run = all.runs->pdata[i];
 
-      start_run (&all, run, started->pdata[i], run->first_password);
+      start_run (&all, run, run->first_password);
       cli_free_password (g_steal_pointer (&run->first_password));
     }
 

@@ -455,6 +455,16 @@ insert_attachments (StoreConnection       *conn,
   return TRUE;
 }
 
+/* What the list's attachment mark shows: a part that is not inline. */
+static gboolean
+has_attachment (const StoreNewMessage *message)
+{
+  for (guint i = 0; i < message->attachments->len; i++)
+    if (!((const StoreAttachment *) message->attachments->pdata[i])->is_inline)
+      return TRUE;
+  return FALSE;
+}
+
 static gboolean
 insert_row (StoreConnection       *conn,
             gint64                 key,
@@ -468,7 +478,6 @@ insert_row (StoreConnection       *conn,
 {
   g_autofree char *sort_sender = make_sort_sender (message);
   g_autofree char *sort_subject = make_sort_subject (message->subject);
-  gboolean         has_attachment = FALSE;
   sqlite3_stmt    *stmt = _store_connection_prepare (
          conn,
          "INSERT INTO messages (id, folder_id, account_id, in_inbox, "
@@ -483,13 +492,6 @@ insert_row (StoreConnection       *conn,
   if (stmt == NULL)
     return FALSE;
 
-  for (guint i = 0; i < message->attachments->len; i++)
-    {
-      const StoreAttachment *attachment = message->attachments->pdata[i];
-
-      has_attachment |= !attachment->is_inline;
-    }
-
   sqlite3_bind_int64 (stmt, 1, key);
   sqlite3_bind_int64 (stmt, 22, body_id);
   sqlite3_bind_int64 (stmt, 2, data->folder_id);
@@ -501,7 +503,7 @@ insert_row (StoreConnection       *conn,
   sqlite3_bind_int64 (stmt, 7, message->received);
   sqlite3_bind_int (stmt, 8, message->is_read != FALSE);
   sqlite3_bind_int (stmt, 9, message->is_flagged != FALSE);
-  sqlite3_bind_int (stmt, 10, has_attachment);
+  sqlite3_bind_int (stmt, 10, has_attachment (message));
   sqlite3_bind_int (stmt, 11, (int) message->status);
   sqlite3_bind_int64 (stmt, 12, thread);
   bind_text (stmt, 13, message->message_id);
@@ -964,17 +966,12 @@ replace_summary (StoreConnection       *conn,
       "UPDATE messages SET status = ?, has_attachment = ?, preview = ?, "
       "size = ? WHERE id = ?",
       error);
-  gboolean has_attachment = FALSE;
 
   if (stmt == NULL)
     return FALSE;
 
-  for (guint i = 0; i < message->attachments->len; i++)
-    has_attachment |=
-        !((const StoreAttachment *) message->attachments->pdata[i])->is_inline;
-
   sqlite3_bind_int (stmt, 1, (int) status);
-  sqlite3_bind_int (stmt, 2, has_attachment);
+  sqlite3_bind_int (stmt, 2, has_attachment (message));
   bind_text (stmt, 3, nonnull (message->preview));
   sqlite3_bind_int64 (stmt, 4, (sqlite3_int64) g_bytes_get_size (message->raw));
   sqlite3_bind_int64 (stmt, 5, key);

@@ -106,6 +106,29 @@ script_login (PigeonFaultServer *server, const char *const *capa)
 static const char *const capa_uidl[] = { "USER", "UIDL", "TOP", "RESP-CODES",
                                          NULL };
 
+/* Message 2's reply, of which only the first 30 bytes are sent before
+ * the connection drops. */
+#define MESSAGE_TWO_CUT_SHORT                                                  \
+  "+OK\r\nSubject: two\r\n\r\nsecond message, cut short\r\n.\r\n"
+
+/* Logged in, then LIST and UIDL of two messages, u-one and u-two, of
+ * @size_one and @size_two octets. */
+static void
+script_two_listed (PigeonFaultServer *server,
+                   const char        *size_one,
+                   const char        *size_two)
+{
+  g_autofree char *one = g_strconcat ("1 ", size_one, NULL);
+  g_autofree char *two = g_strconcat ("2 ", size_two, NULL);
+
+  script_login (server, capa_uidl);
+  pigeon_fault_server_expect (server, "LIST");
+  pigeon_fault_server_send_multiline (server, "+OK", one, two, NULL);
+  pigeon_fault_server_expect (server, "UIDL");
+  pigeon_fault_server_send_multiline (server, "+OK", "1 u-one", "2 u-two",
+                                      NULL);
+}
+
 /* @rest: (nullable): messages whose rest to download */
 static EngineFetch *
 run_fetch_with_rest (Fixture           *fixture,
@@ -423,20 +446,14 @@ test_drop_mid_message (Fixture *fixture, gconstpointer user_data)
   g_autoptr (EngineFetch) job = NULL;
   g_autoptr (EngineFetch) again = NULL;
   g_autoptr (GError)      error = NULL;
-  const char             *message_two = "+OK\r\nSubject: two\r\n\r\nsecond "
-                                        "message, cut short\r\n.\r\n";
 
-  script_login (server, capa_uidl);
-  pigeon_fault_server_expect (server, "LIST");
-  pigeon_fault_server_send_multiline (server, "+OK", "1 40", "2 50", NULL);
-  pigeon_fault_server_expect (server, "UIDL");
-  pigeon_fault_server_send_multiline (server, "+OK", "1 u-one", "2 u-two",
-                                      NULL);
+  script_two_listed (server, "40", "50");
   pigeon_fault_server_expect (server, "RETR 1");
   pigeon_fault_server_send_multiline (server, "+OK", "Subject: one", "",
                                       "first", NULL);
   pigeon_fault_server_expect (server, "RETR 2");
-  pigeon_fault_server_send_partial_then_close (server, message_two, 30);
+  pigeon_fault_server_send_partial_then_close (server, MESSAGE_TWO_CUT_SHORT,
+                                               30);
 
   job = run_fetch (fixture, server, &error);
   g_assert_error (error, POP3_ERROR, POP3_ERROR_CONNECTION_CLOSED);
@@ -446,12 +463,7 @@ test_drop_mid_message (Fixture *fixture, gconstpointer user_data)
   g_assert_cmpint (count (fixture, "messages"), ==, 1);
   g_assert_false (pigeon_fault_server_received_has_prefix (server, "DELE"));
 
-  script_login (second, capa_uidl);
-  pigeon_fault_server_expect (second, "LIST");
-  pigeon_fault_server_send_multiline (second, "+OK", "1 40", "2 50", NULL);
-  pigeon_fault_server_expect (second, "UIDL");
-  pigeon_fault_server_send_multiline (second, "+OK", "1 u-one", "2 u-two",
-                                      NULL);
+  script_two_listed (second, "40", "50");
   pigeon_fault_server_expect (second, "RETR 2");
   pigeon_fault_server_send_multiline (second, "+OK", "Subject: two", "",
                                       "second", NULL);
@@ -485,17 +497,10 @@ test_rest_cut_short (Fixture *fixture, gconstpointer user_data)
   g_autoptr (EngineFetch) again = NULL;
   g_autoptr (GError)      error = NULL;
   g_autoptr (GArray)      ids = g_array_new (FALSE, FALSE, sizeof (gint64));
-  const char             *message_two = "+OK\r\nSubject: two\r\n\r\nsecond "
-                                        "message, cut short\r\n.\r\n";
 
   fixture->account->size_limit = 1; /* KiB */
   save (fixture);
-  script_login (server, capa_uidl);
-  pigeon_fault_server_expect (server, "LIST");
-  pigeon_fault_server_send_multiline (server, "+OK", "1 5000", "2 5000", NULL);
-  pigeon_fault_server_expect (server, "UIDL");
-  pigeon_fault_server_send_multiline (server, "+OK", "1 u-one", "2 u-two",
-                                      NULL);
+  script_two_listed (server, "5000", "5000");
   pigeon_fault_server_expect (server, "TOP 1 0");
   pigeon_fault_server_send_multiline (server, "+OK", "Subject: one", "", NULL);
   pigeon_fault_server_expect (server, "TOP 2 0");
@@ -507,17 +512,13 @@ test_rest_cut_short (Fixture *fixture, gconstpointer user_data)
   assert_script_done (server);
   g_assert_cmpint (count (fixture, "messages WHERE status & 4"), ==, 2);
 
-  script_login (second, capa_uidl);
-  pigeon_fault_server_expect (second, "LIST");
-  pigeon_fault_server_send_multiline (second, "+OK", "1 5000", "2 5000", NULL);
-  pigeon_fault_server_expect (second, "UIDL");
-  pigeon_fault_server_send_multiline (second, "+OK", "1 u-one", "2 u-two",
-                                      NULL);
+  script_two_listed (second, "5000", "5000");
   pigeon_fault_server_expect (second, "RETR 1");
   pigeon_fault_server_send_multiline (second, "+OK", "Subject: one", "",
                                       "first, whole", NULL);
   pigeon_fault_server_expect (second, "RETR 2");
-  pigeon_fault_server_send_partial_then_close (second, message_two, 30);
+  pigeon_fault_server_send_partial_then_close (second, MESSAGE_TWO_CUT_SHORT,
+                                               30);
 
   for (gint64 id = 1; id <= 2; id++)
     {

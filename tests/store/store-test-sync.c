@@ -12,6 +12,7 @@
 #include <sqlite3.h>
 
 #include "pigeon-test-async.h"
+#include "pigeon-test-files.h"
 #include "store-search.h"
 
 StoreDatabase *
@@ -21,6 +22,40 @@ store_test_open (const char *path, GError **error)
 
   store_database_open_async (path, NULL, pigeon_test_store_result_cb, &result);
   return store_database_open_finish (pigeon_test_wait_for (&result), error);
+}
+
+/* A directory of its own for a store: @path is pigeon.db in it. */
+void
+store_test_make_dir (char **dir, char **path)
+{
+  GError *error = NULL;
+
+  *dir = g_dir_make_tmp ("pigeon-store-XXXXXX", &error);
+  g_assert_no_error (error);
+  *path = g_build_filename (*dir, "pigeon.db", NULL);
+}
+
+/* A new store, opened, in a directory of its own. */
+StoreDatabase *
+store_test_create (char **dir, char **path)
+{
+  GError        *error = NULL;
+  StoreDatabase *db;
+
+  store_test_make_dir (dir, path);
+  db = store_test_open (*path, &error);
+  g_assert_no_error (error);
+  return db;
+}
+
+/* Closes the store and removes its directory with all it holds. */
+void
+store_test_destroy (StoreDatabase **db, char **dir, char **path)
+{
+  g_clear_object (db);
+  pigeon_test_remove_tree (*dir);
+  g_clear_pointer (dir, g_free);
+  g_clear_pointer (path, g_free);
 }
 
 GArray *

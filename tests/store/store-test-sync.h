@@ -16,6 +16,9 @@ G_BEGIN_DECLS
 /* Blocking forms of the store's async calls, for tests and benchmarks:
  * each runs the thread-default main context until its operation ends. */
 StoreDatabase *store_test_open (const char *path, GError **error);
+void           store_test_make_dir (char **dir, char **path);
+StoreDatabase *store_test_create (char **dir, char **path);
+void           store_test_destroy (StoreDatabase **db, char **dir, char **path);
 GArray        *store_test_insert (StoreDatabase *db,
                                   gint64         folder_id,
                                   gint64         account_id,

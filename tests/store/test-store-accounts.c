@@ -23,22 +23,13 @@ typedef struct
 static void
 fixture_set_up (Fixture *fixture, gconstpointer user_data)
 {
-  GError *error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("pigeon-store-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->path = g_build_filename (fixture->dir, "pigeon.db", NULL);
-  fixture->db = store_test_open (fixture->path, &error);
-  g_assert_no_error (error);
+  fixture->db = store_test_create (&fixture->dir, &fixture->path);
 }
 
 static void
 fixture_tear_down (Fixture *fixture, gconstpointer user_data)
 {
-  g_clear_object (&fixture->db);
-  pigeon_test_remove_tree (fixture->dir);
-  g_free (fixture->path);
-  g_free (fixture->dir);
+  store_test_destroy (&fixture->db, &fixture->dir, &fixture->path);
 }
 
 /* Every setting away from its default, so that a column read or written

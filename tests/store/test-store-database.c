@@ -24,11 +24,7 @@ typedef struct
 static void
 fixture_set_up (Fixture *fixture, gconstpointer user_data)
 {
-  GError *error = NULL;
-
-  fixture->dir = g_dir_make_tmp ("pigeon-store-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->path = g_build_filename (fixture->dir, "pigeon.db", NULL);
+  store_test_make_dir (&fixture->dir, &fixture->path);
 }
 
 static void

@@ -47,11 +47,7 @@ fixture_set_up (Fixture *fixture, gconstpointer user_data)
 {
   GError *error = NULL;
 
-  fixture->dir = g_dir_make_tmp ("pigeon-store-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->path = g_build_filename (fixture->dir, "pigeon.db", NULL);
-  fixture->db = store_test_open (fixture->path, &error);
-  g_assert_no_error (error);
+  fixture->db = store_test_create (&fixture->dir, &fixture->path);
   store_test_add_account (fixture->db, "home", &error);
   g_assert_no_error (error);
   fixture->inbox = store_test_folder_id (fixture->db, "home/Inbox");
@@ -60,10 +56,7 @@ fixture_set_up (Fixture *fixture, gconstpointer user_data)
 static void
 fixture_tear_down (Fixture *fixture, gconstpointer user_data)
 {
-  g_clear_object (&fixture->db);
-  pigeon_test_remove_tree (fixture->dir);
-  g_free (fixture->path);
-  g_free (fixture->dir);
+  store_test_destroy (&fixture->db, &fixture->dir, &fixture->path);
 }
 
 /* Stores one message and returns its id. */
@@ -391,6 +384,17 @@ test_missing_index (Fixture *fixture, gconstpointer user_data)
   store_library_set_body_text_func (NULL);
 }
 
+/* As a backup and its restore do, byte for byte. */
+static void
+copy_file (const char *from, const char *to)
+{
+  g_autofree char *contents = NULL;
+  gsize            length;
+
+  g_assert_true (g_file_get_contents (from, &contents, &length, NULL));
+  g_assert_true (g_file_set_contents (to, contents, (gssize) length, NULL));
+}
+
 /* An older copy of the index file (restored from a backup) is behind the
  * trimmed log: it is built again, so that mail stored since is found and
  * mail deleted since is not. */
@@ -400,14 +404,11 @@ test_older_index_restored (Fixture *fixture, gconstpointer user_data)
   g_autofree char *index_path =
       g_strdup (store_database_get_index_path (fixture->db));
   g_autofree char *copy = g_build_filename (fixture->dir, "old.db", NULL);
-  g_autofree char *contents = NULL;
-  gsize            length;
   gint64           gone = insert (fixture, DATE, "Gannet", "Plunging.");
 
   store_test_flush_index (fixture->db, NULL);
   g_clear_object (&fixture->db); /* the index file is whole on close */
-  g_assert_true (g_file_get_contents (index_path, &contents, &length, NULL));
-  g_assert_true (g_file_set_contents (copy, contents, (gssize) length, NULL));
+  copy_file (index_path, copy);
 
   reopen (fixture);
   delete (fixture, gone);
@@ -415,10 +416,7 @@ test_older_index_restored (Fixture *fixture, gconstpointer user_data)
   store_test_flush_index (fixture->db, NULL);
   g_clear_object (&fixture->db);
   g_assert_cmpint (log_rows (fixture), ==, 0);
-  g_clear_pointer (&contents, g_free);
-  g_assert_true (g_file_get_contents (copy, &contents, &length, NULL));
-  g_assert_true (
-      g_file_set_contents (index_path, contents, (gssize) length, NULL));
+  copy_file (copy, index_path);
 
   reopen (fixture);
   g_assert_cmpuint (count_found (fixture, "puffin", FALSE), ==, 1);
@@ -433,24 +431,18 @@ static void
 test_store_restored_behind_index (Fixture *fixture, gconstpointer user_data)
 {
   g_autofree char *copy = g_build_filename (fixture->dir, "old-store.db", NULL);
-  g_autofree char *contents = NULL;
-  gsize            length;
 
   insert (fixture, DATE, "Fulmar", "Gliding.");
   store_test_flush_index (fixture->db, NULL);
   g_clear_object (&fixture->db);
-  g_assert_true (g_file_get_contents (fixture->path, &contents, &length, NULL));
-  g_assert_true (g_file_set_contents (copy, contents, (gssize) length, NULL));
+  copy_file (fixture->path, copy);
 
   reopen (fixture);
   insert (fixture, DATE + 1, "Skua", "Chasing.");
   insert (fixture, DATE + 2, "Kittiwake", "Nesting.");
   store_test_flush_index (fixture->db, NULL);
   g_clear_object (&fixture->db);
-  g_clear_pointer (&contents, g_free);
-  g_assert_true (g_file_get_contents (copy, &contents, &length, NULL));
-  g_assert_true (
-      g_file_set_contents (fixture->path, contents, (gssize) length, NULL));
+  copy_file (copy, fixture->path);
 
   reopen (fixture);
   insert (fixture, DATE + 3, "Razorbill", "Diving.");

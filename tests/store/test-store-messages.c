@@ -28,11 +28,7 @@ fixture_set_up (Fixture *fixture, gconstpointer user_data)
 {
   GError *error = NULL;
 
-  fixture->dir = g_dir_make_tmp ("pigeon-store-XXXXXX", &error);
-  g_assert_no_error (error);
-  fixture->path = g_build_filename (fixture->dir, "pigeon.db", NULL);
-  fixture->db = store_test_open (fixture->path, &error);
-  g_assert_no_error (error);
+  fixture->db = store_test_create (&fixture->dir, &fixture->path);
   fixture->account = store_test_add_account (fixture->db, "home", &error);
   g_assert_no_error (error);
   fixture->inbox = store_test_folder_id (fixture->db, "home/Inbox");
@@ -43,18 +39,8 @@ fixture_set_up (Fixture *fixture, gconstpointer user_data)
 static void
 fixture_tear_down (Fixture *fixture, gconstpointer user_data)
 {
-  const char *suffixes[] = { "", "-wal", "-shm", ".lock" };
-
-  g_clear_object (&fixture->db);
-  for (guint i = 0; i < G_N_ELEMENTS (suffixes); i++)
-    {
-      g_autofree char *file = g_strconcat (fixture->path, suffixes[i], NULL);
-
-      g_unlink (file);
-    }
-  g_rmdir (fixture->dir);
-  g_free (fixture->path);
-  g_free (fixture->dir);
+  /* Its search index too (pigeon-index.db): all of the directory. */
+  store_test_destroy (&fixture->db, &fixture->dir, &fixture->path);
 }
 
 static GPtrArray *
