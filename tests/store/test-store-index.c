@@ -114,12 +114,19 @@ log_rows (Fixture *fixture)
   return store_test_sql_int (fixture->path, "SELECT count(*) FROM index_log");
 }
 
-/* Rows in the index file, as it is (no waiting). */
+/* Rows of @table in the index file, as it is (no waiting). */
+static gint64
+index_table_rows (Fixture *fixture, const char *table)
+{
+  g_autofree char *sql = g_strconcat ("SELECT count(*) FROM ", table, NULL);
+
+  return store_test_sql_int (store_database_get_index_path (fixture->db), sql);
+}
+
 static gint64
 index_rows (Fixture *fixture)
 {
-  return store_test_sql_int (store_database_get_index_path (fixture->db),
-                             "SELECT count(*) FROM messages_fts");
+  return index_table_rows (fixture, "messages_fts");
 }
 
 static void
@@ -321,6 +328,87 @@ test_crash_replay (Fixture *fixture, gconstpointer user_data)
   }
   g_assert_cmpuint (count_found (fixture, "merlin", FALSE), ==, 0);
   g_assert_cmpuint (count_found (fixture, "osprey", FALSE), ==, 1);
+  g_assert_cmpint (index_rows (fixture), ==, 2);
+  g_assert_cmpint (log_rows (fixture), ==, 0);
+}
+
+/* Stores @n messages in one batch, the i-th dated @dates[i] and titled
+ * "@word i". */
+static void
+insert_batch (Fixture *fixture, const gint64 *dates, guint n, const char *word)
+{
+  g_autoptr (GPtrArray) batch =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) store_new_message_free);
+  g_autoptr (GArray) ids = NULL;
+  GError            *error = NULL;
+
+  for (guint i = 0; i < n; i++)
+    {
+      g_autofree char *subject = g_strdup_printf ("%s %u", word, i);
+
+      g_ptr_array_add (batch, store_test_message (dates[i], "Ann", subject,
+                                                  "Ringing the birds."));
+    }
+  ids = store_test_insert (fixture->db, fixture->inbox, 0, batch, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ids->len, ==, n);
+}
+
+/* Keys follow the dates, and a mailbox is not in date order. FTS5 writes
+ * its pending terms out as a segment whenever a rowid comes lower than
+ * the last, so a batch applied in mailbox order became a segment every
+ * message or two: the indexer sorts a batch by key. The same mail in
+ * date order and in reverse date order makes the same index records. */
+static void
+test_batch_in_key_order (Fixture *fixture, gconstpointer user_data)
+{
+  gint64 ascending[40];
+  gint64 descending[40];
+  gint64 records_ascending;
+
+  for (guint i = 0; i < G_N_ELEMENTS (ascending); i++)
+    {
+      ascending[i] = DATE + 60 * i;
+      descending[i] = DATE + 86400 - 60 * i;
+    }
+
+  insert_batch (fixture, ascending, G_N_ELEMENTS (ascending), "godwit");
+  g_assert_cmpuint (count_found (fixture, "godwit", FALSE), ==, 40);
+  /* FTS5's data table: a segment written is records of its own. */
+  records_ascending = index_table_rows (fixture, "messages_fts_data");
+  store_test_destroy (&fixture->db, &fixture->dir, &fixture->path);
+  fixture_set_up (fixture, NULL);
+
+  insert_batch (fixture, descending, G_N_ELEMENTS (descending), "godwit");
+  g_assert_cmpuint (count_found (fixture, "godwit", FALSE), ==, 40);
+  g_assert_cmpuint (count_found (fixture, "godwit 39", FALSE), ==, 1);
+  g_assert_cmpint (index_table_rows (fixture, "messages_fts_data"), ==,
+                   records_ascending);
+}
+
+/* Sorted by key, the log's entries for one message keep their order: a
+ * replay that holds a message's insert and its delete, with other keys
+ * between, leaves it out of the index. */
+static void
+test_replay_keeps_order_of_a_key (Fixture *fixture, gconstpointer user_data)
+{
+  const gint64       dates[] = { DATE + 300, DATE + 100, DATE + 200 };
+  g_autoptr (GArray) ids = NULL;
+  gint64             newest;
+
+  _store_database_set_index_paused (fixture->db, TRUE);
+  insert_batch (fixture, dates, G_N_ELEMENTS (dates), "stint");
+  ids = found (fixture, "stint", TRUE);
+  g_assert_cmpuint (ids->len, ==, 0); /* not indexed yet */
+  newest = store_test_sql_int (fixture->path,
+                               "SELECT max(message_id) FROM index_log");
+  delete (fixture, newest);
+  g_clear_object (&fixture->db);
+  g_assert_cmpint (log_rows (fixture), ==, 4);
+
+  reopen (fixture);
+  g_assert_cmpuint (count_found (fixture, "stint", FALSE), ==, 2);
+  g_assert_cmpuint (count_found (fixture, "stint 0", FALSE), ==, 0);
   g_assert_cmpint (index_rows (fixture), ==, 2);
   g_assert_cmpint (log_rows (fixture), ==, 0);
 }
@@ -627,6 +715,9 @@ main (int argc, char *argv[])
   ADD ("/store/index/other-deletes-logged", test_other_deletes_logged);
   ADD ("/store/index/key-reuse", test_key_reuse);
   ADD ("/store/index/crash-replay", test_crash_replay);
+  ADD ("/store/index/batch-in-key-order", test_batch_in_key_order);
+  ADD ("/store/index/replay-keeps-order-of-a-key",
+       test_replay_keeps_order_of_a_key);
   ADD ("/store/index/missing", test_missing_index);
   ADD ("/store/index/missing-empty-store", test_missing_index_of_empty_store);
   ADD ("/store/index/older-copy-restored", test_older_index_restored);
