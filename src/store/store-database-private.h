@@ -50,4 +50,12 @@ gboolean _store_database_set_max_page_count_finish (StoreDatabase *self,
  * at most two batches may be stored while it is paused. */
 void _store_database_set_index_paused (StoreDatabase *self, gboolean paused);
 
+/* Tests only: when the store's WAL is checkpointed (store-checkpointer.h),
+ * and a paused checkpointer. */
+void _store_database_set_checkpoint_pages (StoreDatabase *self,
+                                           guint          wanted,
+                                           guint          most);
+void _store_database_set_checkpoint_paused (StoreDatabase *self,
+                                            gboolean       paused);
+
 G_END_DECLS

@@ -16,6 +16,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include "store-checkpointer.h"
 #include "store-database-private.h"
 #include "store-error.h"
 #include "store-index-private.h"
@@ -64,13 +65,14 @@ struct _StoreDatabase
   GObject parent_instance;
 
   /* owned */
-  char            *path;
-  StoreWorker     *writer;
-  StoreWorker     *reader;
-  StoreIndexer    *indexer;
-  StoreConnection *caller_reader;
-  int              lock_fd;
-  guint            schema_version;
+  char              *path;
+  StoreWorker       *writer;
+  StoreWorker       *reader;
+  StoreIndexer      *indexer;
+  StoreCheckpointer *checkpointer;
+  StoreConnection   *caller_reader;
+  int                lock_fd;
+  guint              schema_version;
 };
 
 G_DEFINE_FINAL_TYPE (StoreDatabase, store_database, G_TYPE_OBJECT)
@@ -430,7 +432,12 @@ open_writer (StoreDatabase *self, GError **error)
                                "PRAGMA synchronous = NORMAL;"
                                /* 32 MB: at 100,000 messages a 2 MB cache
                                 * made ingest 16% slower (bench/store) */
-                               "PRAGMA cache_size = -32768",
+                               "PRAGMA cache_size = -32768;"
+                               /* The WAL grows while checkpoints run
+                                * beside the writer (store-checkpointer.c);
+                                * it is cut back to 64 MB when it starts
+                                * again. */
+                               "PRAGMA journal_size_limit = 67108864",
                                error))
     return NULL;
 
@@ -438,6 +445,7 @@ open_writer (StoreDatabase *self, GError **error)
     return NULL;
 
   _store_indexer_attach_writer (self->indexer, conn);
+  _store_checkpointer_attach (self->checkpointer, conn);
   self->schema_version = latest;
   return g_steal_pointer (&conn);
 }
@@ -487,6 +495,7 @@ store_database_finalize (GObject *object)
   if (self->indexer != NULL)
     _store_indexer_abandon_if_paused (self->indexer);
   g_clear_pointer (&self->writer, store_worker_free);
+  g_clear_pointer (&self->checkpointer, _store_checkpointer_free);
   g_clear_pointer (&self->indexer, _store_indexer_free);
   if (self->lock_fd >= 0)
     close (self->lock_fd);
@@ -648,6 +657,7 @@ store_database_open_async (const char         *path,
   self->path = g_strdup (path);
   index_path = make_index_path (path);
   self->indexer = _store_indexer_new (path, index_path);
+  self->checkpointer = _store_checkpointer_new (path);
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, store_database_open_async);
@@ -822,4 +832,18 @@ void
 _store_database_set_index_paused (StoreDatabase *self, gboolean paused)
 {
   _store_indexer_set_paused (self->indexer, paused);
+}
+
+void
+_store_database_set_checkpoint_pages (StoreDatabase *self,
+                                      guint          wanted,
+                                      guint          most)
+{
+  _store_checkpointer_set_pages (self->checkpointer, wanted, most);
+}
+
+void
+_store_database_set_checkpoint_paused (StoreDatabase *self, gboolean paused)
+{
+  _store_checkpointer_set_paused (self->checkpointer, paused);
 }

@@ -1097,5 +1097,7 @@ _store_indexer_start (StoreIndexer *self, GTask *task)
 
   self->open_task = task;
   self->in_flight = 1; /* the replay: waiting waits for it too */
-  self->thread = g_thread_new ("pigeon-store-indexer", indexer_thread, self);
+  /* Names of up to 15 bytes: Linux refuses longer ones, and top and perf
+   * then show only the process's name. */
+  self->thread = g_thread_new ("store-indexer", indexer_thread, self);
 }

@@ -338,6 +338,91 @@ test_full_disk_rolls_back (Fixture *fixture, gconstpointer user_data)
       ==, 51);
 }
 
+static gint64
+file_size (const char *path)
+{
+  GStatBuf st;
+
+  g_assert_cmpint (g_stat (path, &st), ==, 0);
+  return st.st_size;
+}
+
+/* Stores one message of about @megabytes MB in the account's Inbox. */
+static void
+insert_big (StoreDatabase *db, gint64 account, guint megabytes)
+{
+  g_autoptr (GPtrArray) batch =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) store_new_message_free);
+  g_autofree char   *body = g_strnfill (megabytes * 1024 * 1024, 'q');
+  g_autoptr (GArray) ids = NULL;
+  GError            *error = NULL;
+
+  g_ptr_array_add (batch, store_test_message (1700000000, "Ivy", "Big", body));
+  ids = store_test_insert (db, store_test_folder_id (db, "work/Inbox"), account,
+                           batch, &error);
+  g_assert_no_error (error);
+}
+
+/* The writer's commits go to the WAL; a thread of its own copies them
+ * into the store's file (store-checkpointer.c), while the store stays
+ * open and nothing more is written. */
+static StoreDatabase *
+open_with_account (Fixture *fixture, gint64 *account)
+{
+  StoreDatabase *db;
+  GError        *error = NULL;
+
+  db = store_test_open (fixture->path, &error);
+  g_assert_no_error (error);
+  *account = store_test_add_account (db, "work", &error);
+  g_assert_no_error (error);
+  return db;
+}
+
+static void
+test_checkpoint_beside_writer (Fixture *fixture, gconstpointer user_data)
+{
+  gint64                    account;
+  g_autoptr (StoreDatabase) db = open_with_account (fixture, &account);
+  gint64                    before;
+  gint64                    deadline;
+
+  /* 64 pages of 16 KiB: 1 MB; the writer never checkpoints itself. */
+  _store_database_set_checkpoint_pages (db, 64, G_MAXINT);
+  before = file_size (fixture->path);
+
+  insert_big (db, account, 3);
+  deadline = g_get_monotonic_time () + 20 * G_USEC_PER_SEC;
+  while (file_size (fixture->path) < before + 3 * 1024 * 1024 &&
+         g_get_monotonic_time () < deadline)
+    g_usleep (10000);
+  g_assert_cmpint (file_size (fixture->path), >=, before + 3 * 1024 * 1024);
+}
+
+/* With the checkpoints behind (here: paused), the WAL stays bounded: a
+ * commit that takes it past the most checkpoints in the writer. Below
+ * that, nothing is copied: SQLite's own automatic checkpoint is off. */
+static void
+test_checkpoint_when_behind (Fixture *fixture, gconstpointer user_data)
+{
+  gint64                    account;
+  g_autoptr (StoreDatabase) db = open_with_account (fixture, &account);
+  gint64                    before;
+
+  _store_database_set_checkpoint_paused (db, TRUE);
+  _store_database_set_checkpoint_pages (db, 64, 5000);
+  before = file_size (fixture->path);
+
+  /* 18 MB, twice (the raw message, and its text in the index log): past
+   * SQLite's own 1,000 pages, short of the most here. */
+  insert_big (db, account, 18);
+  g_assert_cmpint (file_size (fixture->path), ==, before);
+
+  _store_database_set_checkpoint_pages (db, 64, 2500);
+  insert_big (db, account, 8);
+  g_assert_cmpint (file_size (fixture->path), >=, before + 26 * 1024 * 1024);
+}
+
 /* A store written by the first released schema opens with today's code,
  * upgraded, with everything in it. */
 static void
@@ -440,6 +525,9 @@ main (int argc, char *argv[])
   ADD ("/store/database/damaged-pages-reported", test_damaged_pages_reported);
   ADD ("/store/database/second-writer-refused", test_second_writer_refused);
   ADD ("/store/database/full-disk-rolls-back", test_full_disk_rolls_back);
+  ADD ("/store/database/checkpoint-beside-writer",
+       test_checkpoint_beside_writer);
+  ADD ("/store/database/checkpoint-when-behind", test_checkpoint_when_behind);
   ADD ("/store/database/upgrade-released-schema", test_upgrade_released_schema);
 
 #undef ADD

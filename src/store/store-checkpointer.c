@@ -1,0 +1,192 @@
+/* store-checkpointer.c
+ *
+ * Copyright The Pigeon authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#include "config.h"
+
+#include "store-checkpointer.h"
+
+/* A commit appends the pages it changed to the WAL file; a checkpoint
+ * copies them into the database file and syncs it, and only then can the
+ * WAL start again from its beginning. SQLite runs it by default in the
+ * commit that takes the WAL past 1,000 pages, on the committing thread:
+ * in the writer, every 16 MB stored (about 800 messages) it read the
+ * pages back, wrote them again and waited for the disk, while the parsers
+ * and the indexer waited for the writer. At 100,000 messages the writer
+ * was the slowest part of an import (bench/store) and a third of its time
+ * went to checkpoints: without them it stored 3,550 messages/s instead of
+ * 2,750. Here a thread of their own runs them beside the writer.
+ *
+ * The checkpoints are PASSIVE: they take no lock the writer or a reader
+ * waits for, and copy what was committed when they began. The WAL starts
+ * again at the writer's next transaction once a checkpoint has copied all
+ * of it. Should the checkpoints fall behind, a writer that takes the WAL
+ * past MOST_PAGES checkpoints itself, as SQLite would have: the file stays
+ * bounded. Durability is the commits' business (synchronous=FULL on a
+ * durable commit syncs the WAL); a checkpoint only moves committed pages,
+ * so one that fails loses nothing and the next one copies them. */
+
+/* The WAL size at which a checkpoint is asked for: SQLite's own. */
+#define WANTED_PAGES 1000
+
+/* ... and the size at which the writer runs one itself: 256 MB with the
+ * store's 16 KiB pages. */
+#define MOST_PAGES 16000
+
+struct _StoreCheckpointer
+{
+  /* owned, constant */
+  char    *path;
+  GThread *thread;
+
+  /* read by the writer's hook, set by tests before they write */
+  gint wanted_pages;
+  gint most_pages;
+
+  /* guarded by lock */
+  GMutex   lock;
+  GCond    cond;
+  gboolean wanted;
+  gboolean paused;
+  gboolean quit;
+
+  /* checkpointer thread only */
+  StoreConnection *conn;
+};
+
+/* Opens the connection at the first checkpoint, when the writer has long
+ * created the file and turned WAL on. A failure is left to the next
+ * request: the pages stay in the WAL, committed. */
+static void
+checkpoint (StoreCheckpointer *self)
+{
+  GError *error = NULL;
+  int     rc;
+
+  if (self->conn == NULL)
+    {
+      /* A connection learns that the file is in WAL mode, and opens the
+       * WAL, at its first read: until then a checkpoint does nothing. */
+      self->conn = _store_connection_open (self->path, FALSE, &error);
+      if (self->conn == NULL ||
+          !_store_connection_exec (
+              self->conn, "SELECT count(*) FROM sqlite_master", &error))
+        {
+          g_debug ("No checkpoint of %s: %s", self->path, error->message);
+          g_clear_pointer (&self->conn, _store_connection_free);
+          g_clear_error (&error);
+          return;
+        }
+    }
+
+  rc = sqlite3_wal_checkpoint_v2 (_store_connection_get_db (self->conn), "main",
+                                  SQLITE_CHECKPOINT_PASSIVE, NULL, NULL);
+  /* BUSY: the writer runs one itself just now. */
+  if (rc != SQLITE_OK && rc != SQLITE_BUSY)
+    g_debug ("The checkpoint of %s failed: %s", self->path,
+             sqlite3_errmsg (_store_connection_get_db (self->conn)));
+}
+
+static gpointer
+checkpointer_thread (gpointer data)
+{
+  StoreCheckpointer *self = data;
+
+  g_mutex_lock (&self->lock);
+  for (;;)
+    {
+      while (!self->quit && (!self->wanted || self->paused))
+        g_cond_wait (&self->cond, &self->lock);
+      if (self->quit)
+        break;
+      self->wanted = FALSE;
+      g_mutex_unlock (&self->lock);
+      checkpoint (self);
+      g_mutex_lock (&self->lock);
+    }
+  g_mutex_unlock (&self->lock);
+
+  g_clear_pointer (&self->conn, _store_connection_free);
+  return NULL;
+}
+
+StoreCheckpointer *
+_store_checkpointer_new (const char *path)
+{
+  StoreCheckpointer *self = g_new0 (StoreCheckpointer, 1);
+
+  self->path = g_strdup (path);
+  self->wanted_pages = WANTED_PAGES;
+  self->most_pages = MOST_PAGES;
+  g_mutex_init (&self->lock);
+  g_cond_init (&self->cond);
+  /* 15 bytes at most: Linux refuses longer thread names. */
+  self->thread = g_thread_new ("store-checkpoint", checkpointer_thread, self);
+  return self;
+}
+
+void
+_store_checkpointer_free (StoreCheckpointer *self)
+{
+  g_mutex_lock (&self->lock);
+  self->quit = TRUE;
+  g_cond_signal (&self->cond);
+  g_mutex_unlock (&self->lock);
+  g_thread_join (self->thread);
+
+  g_mutex_clear (&self->lock);
+  g_cond_clear (&self->cond);
+  g_free (self->path);
+  g_free (self);
+}
+
+/* After each commit of the writer, with the WAL's size in pages. */
+static int
+wal_hook_cb (gpointer data, sqlite3 *db, const char *schema, int pages)
+{
+  StoreCheckpointer *self = data;
+
+  if (pages >= g_atomic_int_get (&self->most_pages))
+    {
+      sqlite3_wal_checkpoint_v2 (db, schema, SQLITE_CHECKPOINT_PASSIVE, NULL,
+                                 NULL);
+      return SQLITE_OK;
+    }
+
+  if (pages >= g_atomic_int_get (&self->wanted_pages))
+    {
+      g_mutex_lock (&self->lock);
+      self->wanted = TRUE;
+      g_cond_signal (&self->cond);
+      g_mutex_unlock (&self->lock);
+    }
+  return SQLITE_OK;
+}
+
+void
+_store_checkpointer_attach (StoreCheckpointer *self, StoreConnection *writer)
+{
+  /* Replaces SQLite's automatic checkpoint, itself a WAL hook. */
+  sqlite3_wal_hook (_store_connection_get_db (writer), wal_hook_cb, self);
+}
+
+void
+_store_checkpointer_set_pages (StoreCheckpointer *self,
+                               guint              wanted,
+                               guint              most)
+{
+  g_atomic_int_set (&self->wanted_pages, (gint) wanted);
+  g_atomic_int_set (&self->most_pages, (gint) most);
+}
+
+void
+_store_checkpointer_set_paused (StoreCheckpointer *self, gboolean paused)
+{
+  g_mutex_lock (&self->lock);
+  self->paused = paused;
+  g_cond_signal (&self->cond);
+  g_mutex_unlock (&self->lock);
+}
