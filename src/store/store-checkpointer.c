@@ -124,7 +124,7 @@ _store_checkpointer_new (const char *path)
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
   /* 15 bytes at most: Linux refuses longer thread names. */
-  self->thread = g_thread_new ("store-checkpoint", checkpointer_thread, self);
+  self->thread = g_thread_new ("wal-checkpoint", checkpointer_thread, self);
   return self;
 }
 
