@@ -90,8 +90,8 @@ _store_connection_set_error (StoreConnection *conn, int rc, GError **error)
 
 /**
  * _store_connection_open:
- * @path: the database file; created when @read_only is %FALSE
- * @read_only: open for reading only
+ * @path: the database file
+ * @mode: read only, read and write an existing file, or create it too
  * @error: return location
  *
  * Opens a connection with foreign keys enforced. Nothing is written: the
@@ -100,14 +100,25 @@ _store_connection_set_error (StoreConnection *conn, int rc, GError **error)
  * Returns: (transfer full): the connection, or %NULL
  */
 StoreConnection *
-_store_connection_open (const char *path, gboolean read_only, GError **error)
+_store_connection_open (const char *path, StoreOpenMode mode, GError **error)
 {
   g_autoptr (StoreConnection) conn = g_new0 (StoreConnection, 1);
   int flags = SQLITE_OPEN_NOMUTEX | SQLITE_OPEN_EXRESCODE;
   int rc;
 
-  flags |= read_only ? SQLITE_OPEN_READONLY
-                     : (SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE);
+  switch (mode)
+    {
+    case STORE_OPEN_READ_ONLY:
+      flags |= SQLITE_OPEN_READONLY;
+      break;
+    case STORE_OPEN_READ_WRITE:
+      flags |= SQLITE_OPEN_READWRITE;
+      break;
+    case STORE_OPEN_CREATE:
+    default:
+      flags |= SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+      break;
+    }
   conn->statements = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
                                             finalize_statement);
 

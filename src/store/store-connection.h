@@ -30,8 +30,15 @@ typedef struct
   void (*rolled_back) (StoreConnection *conn, gpointer data);
 } StoreConnectionHooks;
 
+typedef enum
+{
+  STORE_OPEN_READ_ONLY,
+  STORE_OPEN_READ_WRITE, /* the file must exist */
+  STORE_OPEN_CREATE,     /* read and write, created when missing */
+} StoreOpenMode;
+
 StoreConnection *
-_store_connection_open (const char *path, gboolean read_only, GError **error);
+_store_connection_open (const char *path, StoreOpenMode mode, GError **error);
 void     _store_connection_free (StoreConnection *conn);
 sqlite3 *_store_connection_get_db (StoreConnection *conn);
 void     _store_connection_set_hooks (StoreConnection            *conn,

@@ -404,7 +404,7 @@ open_writer (StoreDatabase *self, GError **error)
   if (self->lock_fd < 0 && !take_writer_lock (self, error))
     return NULL;
 
-  conn = _store_connection_open (self->path, FALSE, error);
+  conn = _store_connection_open (self->path, STORE_OPEN_CREATE, error);
   if (conn == NULL)
     return NULL;
 
@@ -456,7 +456,7 @@ static StoreConnection *
 open_reader (StoreDatabase *self, GError **error)
 {
   g_autoptr (StoreConnection) conn =
-      _store_connection_open (self->path, TRUE, error);
+      _store_connection_open (self->path, STORE_OPEN_READ_ONLY, error);
   sqlite3_stmt *stmt;
   int           rc;
 
@@ -528,7 +528,7 @@ void
 _store_database_run_read (StoreDatabase *self, GTask *task, StoreJobFunc func)
 {
   if (self->reader == NULL)
-    self->reader = store_worker_new (self, "pigeon-store-reader", open_reader);
+    self->reader = store_worker_new (self, "store-reader", open_reader);
 
   store_worker_push (self->reader, task, func);
 }
@@ -673,7 +673,7 @@ store_database_open_async (const char         *path,
       return;
     }
 
-  self->writer = store_worker_new (self, "pigeon-store-writer", open_writer);
+  self->writer = store_worker_new (self, "store-writer", open_writer);
   open_task = g_task_new (self, cancellable, store_database_open_cb,
                           g_steal_pointer (&task));
   _store_database_run_write (self, g_steal_pointer (&open_task),

@@ -492,7 +492,9 @@ compare_by_key (gconstpointer a, gconstpointer b)
  * They are applied in key order, not in log order: keys follow the
  * messages' dates (store-messages.c allocate_key), which a mailbox does
  * not keep to, and FTS5 writes out its pending terms as a new segment
- * whenever a rowid comes lower than the one before. In log order a batch
+ * whenever a rowid comes lower than the one before (or the same again,
+ * as when a message is completed in the batch that stored it). In log
+ * order a batch
  * of mail from ten years made a segment every few messages, and merging
  * them doubled the indexer's time. Only the order within a key matters
  * to the result, and that stays. */
@@ -609,7 +611,8 @@ open_index_file (StoreIndexer *self, GError **error)
 {
   gint64 version;
 
-  self->conn = _store_connection_open (self->index_path, FALSE, error);
+  self->conn =
+      _store_connection_open (self->index_path, STORE_OPEN_CREATE, error);
   if (self->conn == NULL)
     return FALSE;
 
@@ -689,7 +692,8 @@ open_index (StoreIndexer *self, StoreConnection **store_out, GError **error)
   gint64   first_seq;
   gint64   last_seq;
 
-  store = _store_connection_open (self->store_path, TRUE, error);
+  store =
+      _store_connection_open (self->store_path, STORE_OPEN_READ_ONLY, error);
   if (store == NULL)
     return FALSE;
 
