@@ -250,6 +250,49 @@ test_maildir_flags (Fixture *fixture, gconstpointer user_data)
   g_assert_false (ROW (rows, 3)->is_read);
 }
 
+/* The import asks the disk for the files ahead of the one it reads: a
+ * Maildir several times larger than that window still gives every
+ * message once, each with its own file's flags. */
+static void
+test_maildir_beyond_read_ahead (Fixture *fixture, gconstpointer user_data)
+{
+  g_autofree char      *maildir = g_build_filename (fixture->dir, "md", NULL);
+  g_autofree char      *cur = g_build_filename (maildir, "cur", NULL);
+  StoreView             view = { .kind = STORE_VIEW_FOLDER,
+                                 .folder_id = fixture->archive,
+                                 .sort = STORE_SORT_SUBJECT };
+  const guint           total = 333;
+  g_autoptr (GPtrArray) rows = NULL;
+  guint64               count = 0;
+  GError               *error = NULL;
+
+  g_mkdir_with_parents (cur, 0700);
+  for (guint i = 0; i < total; i++)
+    {
+      g_autofree char *name =
+          g_strdup_printf ("%u.host:2,%s", i, i % 3 == 0 ? "S" : "");
+      g_autofree char *contents =
+          g_strdup_printf ("Subject: m%03u\n\nbody %u\n", i, i);
+
+      write_file (cur, name, contents);
+    }
+
+  g_assert_true (import (fixture, maildir, fixture->archive, &count, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count, ==, total);
+
+  rows = store_database_list (fixture->db, &view, 0, total + 1, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, total);
+  for (guint i = 0; i < total; i++)
+    {
+      g_autofree char *subject = g_strdup_printf ("m%03u", i);
+
+      g_assert_cmpstr (ROW (rows, i)->subject, ==, subject);
+      g_assert_cmpint (ROW (rows, i)->is_read, ==, i % 3 == 0);
+    }
+}
+
 /* Thunderbird's and mutt's status headers carry the states of mbox
  * mail; the date of the From_ line is the time received. */
 static void
@@ -368,6 +411,8 @@ main (int argc, char *argv[])
   ADD ("/engine/import/round-trip", test_round_trip);
   ADD ("/engine/import/maildir-flags", test_maildir_flags);
   ADD ("/engine/import/mbox-status-headers", test_mbox_status_headers);
+  ADD ("/engine/import/maildir-beyond-read-ahead",
+       test_maildir_beyond_read_ahead);
   ADD ("/engine/import/refuses-what-is-not-mail",
        test_refuses_what_is_not_mail);
   ADD ("/engine/export/never-overwrites", test_export_never_overwrites);
