@@ -289,6 +289,21 @@ test_key_reuse (Fixture *fixture, gconstpointer user_data)
   g_assert_cmpint (index_rows (fixture), ==, 1);
 }
 
+/* The body text, as the engine would give it: the test messages
+ * (store_test_message()) are their body after the header section. */
+static char *
+test_body_text (GBytes *raw)
+{
+  gsize       length;
+  const char *data = g_bytes_get_data (raw, &length);
+  const char *body = g_strstr_len (data, (gssize) length, "\r\n\r\n");
+
+  if (body == NULL)
+    return g_strdup ("");
+  body += 4;
+  return g_strndup (body, length - (gsize) (body - data));
+}
+
 /* A process killed before the indexer applied its batches: the store
  * holds them in index_log, and the next open applies them, inserts and
  * deletes in order. */
@@ -309,10 +324,17 @@ test_crash_replay (Fixture *fixture, gconstpointer user_data)
   /* Closed while paused: what the indexer held is dropped. */
   g_clear_object (&fixture->db);
   g_assert_cmpint (log_rows (fixture), ==, 2);
+  /* The body texts stay in the messages, never written twice. */
+  g_assert_cmpint (store_test_sql_int (fixture->path,
+                                       "SELECT count(*) FROM index_log "
+                                       "WHERE body IS NOT NULL"),
+                   ==, 0);
   g_assert_cmpint (
       store_test_sql_int (index_path, "SELECT count(*) FROM messages_fts"), ==,
       1);
 
+  /* The replay reads each body text again from the stored message. */
+  store_library_set_body_text_func (test_body_text);
   reopen (fixture);
   _store_database_set_index_paused (fixture->db, TRUE);
   delete (fixture, dropped);
@@ -326,10 +348,13 @@ test_crash_replay (Fixture *fixture, gconstpointer user_data)
     g_assert_cmpuint (ids->len, ==, 1);
     g_assert_cmpint (g_array_index (ids, gint64, 0), ==, kept);
   }
+  g_assert_cmpuint (count_found (fixture, "hovering", FALSE), ==, 1);
   g_assert_cmpuint (count_found (fixture, "merlin", FALSE), ==, 0);
+  g_assert_cmpuint (count_found (fixture, "chasing", FALSE), ==, 0);
   g_assert_cmpuint (count_found (fixture, "osprey", FALSE), ==, 1);
   g_assert_cmpint (index_rows (fixture), ==, 2);
   g_assert_cmpint (log_rows (fixture), ==, 0);
+  store_library_set_body_text_func (NULL);
 }
 
 /* Stores @n messages in one batch, the i-th dated @dates[i] and titled
@@ -411,21 +436,6 @@ test_replay_keeps_order_of_a_key (Fixture *fixture, gconstpointer user_data)
   g_assert_cmpuint (count_found (fixture, "stint 0", FALSE), ==, 0);
   g_assert_cmpint (index_rows (fixture), ==, 2);
   g_assert_cmpint (log_rows (fixture), ==, 0);
-}
-
-/* The body text, as the engine would give it: the test messages
- * (store_test_message()) are their body after the header section. */
-static char *
-test_body_text (GBytes *raw)
-{
-  gsize       length;
-  const char *data = g_bytes_get_data (raw, &length);
-  const char *body = g_strstr_len (data, (gssize) length, "\r\n\r\n");
-
-  if (body == NULL)
-    return g_strdup ("");
-  body += 4;
-  return g_strndup (body, length - (gsize) (body - data));
 }
 
 /* An index file lost while the log still holds everything is built from
@@ -695,9 +705,11 @@ test_indexer_failure (Fixture *fixture, gconstpointer user_data)
 
   sqlite3_exec (blocker, "ROLLBACK", NULL, NULL, NULL);
   sqlite3_close (blocker);
+  store_library_set_body_text_func (test_body_text);
   reopen (fixture);
   g_assert_cmpuint (count_found (fixture, "bobbing", FALSE), ==, 2);
   g_assert_cmpint (log_rows (fixture), ==, 0);
+  store_library_set_body_text_func (NULL);
 }
 
 int
