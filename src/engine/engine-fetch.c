@@ -428,6 +428,29 @@ finish_with_success (EngineFetch *self)
                                         state_saved_cb, task);
 }
 
+typedef struct
+{
+  GTask  *task;
+  GError *error;
+} DelayedFailure;
+
+static void
+login_delay_saved_cb (GObject *source, GAsyncResult *result, gpointer user_data)
+{
+  DelayedFailure *failure = user_data;
+  GError         *error = NULL;
+
+  if (!store_database_change_finish (STORE_DATABASE (source), result, &error))
+    {
+      g_warning ("Cannot record the server's login delay: %s", error->message);
+      g_error_free (error);
+    }
+
+  g_task_return_error (failure->task, failure->error);
+  g_object_unref (failure->task);
+  g_free (failure);
+}
+
 /* Drops the connection without QUIT, so the server deletes nothing
  * (RFC 1939 §6), and ends the fetch. */
 static void
@@ -444,11 +467,17 @@ finish_with_error (EngineFetch *self, GError *error)
     {
       /* Not announced: five minutes is what RFC 2449 §6.8 servers use
        * most. */
-      gint64 wait = login_not_before (self);
+      gint64          wait = login_not_before (self);
+      DelayedFailure *failure = g_new0 (DelayedFailure, 1);
 
+      /* The failure is told once the delay is stored: whoever decides
+       * on the next login (the scheduler, the caller) reads it there. */
+      failure->task = task;
+      failure->error = explain_error (self, error);
       store_database_set_fetch_state_async (
           self->db, self->account->id, 0, wait > 0 ? wait : self->now + 5 * 60,
-          NULL, NULL, NULL);
+          NULL, login_delay_saved_cb, failure);
+      return;
     }
 
   g_task_return_error (task, explain_error (self, error));
