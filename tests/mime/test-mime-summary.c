@@ -1241,6 +1241,11 @@ test_attachment_base64_size (void)
     { "SGVsbG8g\r\nd29ybGQh\r\n", 12 }, /* "Hello world!" */
     { "SGVs bG8g\td29y bA==\r\n", 10 }, /* "Hello worl" */
     { "SGVs*bG8=\r\n", 5 },             /* "Hello", '*' skipped */
+    /* the bytes beside the alphabet's ranges, and bytes that are A-Z or
+     * a-z with the high bit set, are skipped */
+    { "SGVs@[`{:-.\x80\xc1\xda\xe1\xfa"
+      "bG8=\r\n",
+      5 },
     { "\r\n", 0 },
   };
 
