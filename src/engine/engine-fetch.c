@@ -62,13 +62,14 @@ struct _EngineFetch
   EngineFetchPlan *cleanup;  /* what to delete, after the download */
 
   /* the download pipeline */
-  guint   next_item;
-  Chunk  *receiving;
-  GQueue *to_parse;
-  GQueue *to_store;
-  Chunk  *parsing;
-  Chunk  *storing;
-  GError *error;
+  gboolean top_works; /* a TOP was answered in this session */
+  guint    next_item;
+  Chunk   *receiving;
+  GQueue  *to_parse;
+  GQueue  *to_store;
+  Chunk   *parsing;
+  Chunk   *storing;
+  GError  *error;
 
   guint   messages_done;
   guint   messages_total;
@@ -709,13 +710,56 @@ parsed_cb (GObject *source, GAsyncResult *result, gpointer user_data)
   advance (self);
 }
 
+/* TOP is optional (RFC 1939 §7): from @first on, messages over the size
+ * limit are downloaded whole, as Thunderbird does, rather than never. A
+ * size limit saves time; it must not keep mail away for good. */
+static void
+fetch_whole_from (EngineFetch *self, guint first)
+{
+  gboolean changed = FALSE;
+
+  for (guint i = first; i < self->plan->retrieve->len; i++)
+    {
+      EngineFetchItem *item = self->plan->retrieve->pdata[i];
+
+      changed |= item->headers_only;
+      item->headers_only = FALSE;
+    }
+  if (changed)
+    g_message ("%s: the server cannot send headers only (it has no TOP); "
+               "messages over the size limit are downloaded whole",
+               self->account->name);
+}
+
+/* Whether @error is a server without TOP refusing it: the first TOP of
+ * the session, refused with -ERR before any message of @chunk came. A
+ * server that has answered TOP before has had a message go missing. */
+static gboolean
+is_top_refused (EngineFetch *self, const Chunk *chunk, const GError *error)
+{
+  const EngineFetchItem *first = chunk->items->pdata[0];
+
+  return first->headers_only && !self->top_works && chunk->raw->len == 0 &&
+         (g_error_matches (error, POP3_ERROR, POP3_ERROR_SERVER) ||
+          g_error_matches (error, POP3_ERROR, POP3_ERROR_UNSUPPORTED));
+}
+
 static void
 received_cb (GObject *source, GAsyncResult *result, gpointer user_data)
 {
   EngineFetch *self = user_data;
   GError      *error = NULL;
 
-  if (!pop3_client_retrieve_finish (POP3_CLIENT (source), result, &error))
+  if (!pop3_client_retrieve_finish (POP3_CLIENT (source), result, &error) &&
+      is_top_refused (self, self->receiving, error))
+    {
+      /* Nothing else was sent: without CAPA there is no pipelining. The
+       * same messages are asked for again, whole. */
+      g_clear_error (&error);
+      self->next_item -= self->receiving->items->len;
+      fetch_whole_from (self, self->next_item);
+    }
+  else if (error != NULL)
     {
       /* What arrived whole is still stored; the rest waits on the
        * server for the next fetch. */
@@ -795,6 +839,8 @@ message_cb (guint msgno, GBytes *message, gpointer user_data, GError **error)
     }
 
   g_ptr_array_add (chunk->raw, g_bytes_ref (message));
+  if (item->headers_only)
+    self->top_works = TRUE;
   self->messages_done++;
   self->bytes_done +=
       item->headers_only ? g_bytes_get_size (message) : item->size;
@@ -932,6 +978,17 @@ start_download (EngineFetch *self)
                              g_hash_table_size (self->complete) -
                                  self->plan->completing));
       return;
+    }
+
+  /* A server that lists its capabilities says whether it has TOP; one
+   * without CAPA is asked, and its -ERR means no (received_cb()). */
+  if (pop3_client_get_capa_supported (self->client))
+    {
+      const Pop3Capabilities *caps =
+          pop3_client_get_capabilities (self->client);
+
+      if (caps == NULL || !caps->top)
+        fetch_whole_from (self, 0);
     }
 
   self->messages_total = self->plan->retrieve->len;

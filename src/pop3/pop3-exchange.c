@@ -261,9 +261,11 @@ exchange_complete_reply (GTask *task, Pop3Status *status, GByteArray *body)
 
   if (!exchange->reply_func (self, exchange, index, status, body, &error))
     {
+      /* A refusal leaves the connection usable when it answered the
+       * last command sent: those not sent yet are simply not sent (a TOP
+       * refused by a server without it, and then RETR, engine-fetch.c). */
       exchange->in_sync =
-          index + 1 == exchange->requests->len &&
-          status->kind == POP3_STATUS_ERR &&
+          index + 1 == exchange->next_send && status->kind == POP3_STATUS_ERR &&
           (g_error_matches (error, POP3_ERROR, POP3_ERROR_SERVER) ||
            g_error_matches (error, POP3_ERROR, POP3_ERROR_UNSUPPORTED));
       exchange_fail (task, error);

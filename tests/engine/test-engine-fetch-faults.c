@@ -103,6 +103,20 @@ script_login (PigeonFaultServer *server, const char *const *capa)
   pigeon_fault_server_send (server, "+OK logged in\r\n");
 }
 
+/* Greeting, CAPA refused (a plain RFC 1939 server), USER and PASS
+ * accepted. */
+static void
+script_login_without_capa (PigeonFaultServer *server)
+{
+  pigeon_fault_server_send_greeting (server, NULL);
+  pigeon_fault_server_expect (server, "CAPA");
+  pigeon_fault_server_send (server, "-ERR what is CAPA\r\n");
+  pigeon_fault_server_expect (server, "USER " USER);
+  pigeon_fault_server_send (server, "+OK\r\n");
+  pigeon_fault_server_expect (server, "PASS " PASSWORD);
+  pigeon_fault_server_send (server, "+OK\r\n");
+}
+
 static const char *const capa_uidl[] = { "USER", "UIDL", "TOP", "RESP-CODES",
                                          NULL };
 
@@ -364,13 +378,7 @@ test_no_uidl_delete_after_download (Fixture *fixture, gconstpointer user_data)
   g_autoptr (EngineFetch) job = NULL;
   g_autoptr (GError)      error = NULL;
 
-  pigeon_fault_server_send_greeting (server, NULL);
-  pigeon_fault_server_expect (server, "CAPA");
-  pigeon_fault_server_send (server, "-ERR what is CAPA\r\n");
-  pigeon_fault_server_expect (server, "USER " USER);
-  pigeon_fault_server_send (server, "+OK\r\n");
-  pigeon_fault_server_expect (server, "PASS " PASSWORD);
-  pigeon_fault_server_send (server, "+OK\r\n");
+  script_login_without_capa (server);
   pigeon_fault_server_expect (server, "LIST");
   pigeon_fault_server_send_multiline (server, "+OK", "1 40", "2 41", NULL);
   pigeon_fault_server_expect (server, "UIDL");
@@ -538,6 +546,139 @@ test_rest_cut_short (Fixture *fixture, gconstpointer user_data)
   g_assert_false (pigeon_fault_server_received_has_prefix (second, "DELE"));
 }
 
+/* The fetch tells the user that the server cannot send headers only,
+ * and both messages of 5000 octets are stored whole. */
+static void
+assert_fetched_whole (Fixture *fixture, PigeonFaultServer *server)
+{
+  g_autoptr (EngineFetch) job = NULL;
+  g_autoptr (GError)      error = NULL;
+
+  g_test_expect_message ("pigeon-engine", G_LOG_LEVEL_MESSAGE,
+                         "odd: the server cannot send headers only*");
+  job = run_fetch (fixture, server, &error);
+  g_assert_no_error (error);
+  g_test_assert_expected_messages ();
+  assert_script_done (server);
+  g_assert_cmpuint (engine_fetch_get_stored (job), ==, 2);
+  g_assert_cmpint (count (fixture, "messages"), ==, 2);
+  g_assert_cmpint (count (fixture, "messages WHERE status & 4"), ==, 0);
+}
+
+/* Logged in, LIST and UIDL of two messages of 5000 octets, to an account
+ * that keeps copies and takes 1 KiB whole. */
+static void
+script_two_over_limit (Fixture *fixture, PigeonFaultServer *server)
+{
+  fixture->account->size_limit = 1; /* KiB */
+  fixture->account->keep_on_server = TRUE;
+  save (fixture);
+  pigeon_fault_server_expect (server, "LIST");
+  pigeon_fault_server_send_multiline (server, "+OK", "1 5000", "2 5000", NULL);
+  pigeon_fault_server_expect (server, "UIDL");
+  pigeon_fault_server_send_multiline (server, "+OK", "1 u-one", "2 u-two",
+                                      NULL);
+}
+
+/* RETR of both, then QUIT. */
+static void
+script_two_retrieved (PigeonFaultServer *server)
+{
+  pigeon_fault_server_expect (server, "RETR 1");
+  pigeon_fault_server_send_multiline (server, "+OK", "Subject: one", "",
+                                      "first", NULL);
+  pigeon_fault_server_expect (server, "RETR 2");
+  pigeon_fault_server_send_multiline (server, "+OK", "Subject: two", "",
+                                      "second", NULL);
+  pigeon_fault_server_expect (server, "QUIT");
+  pigeon_fault_server_send (server, "+OK\r\n");
+}
+
+/* A server whose CAPA has no TOP: messages over the size limit come
+ * whole, and no TOP is tried. */
+static void
+test_size_limit_without_top (Fixture *fixture, gconstpointer user_data)
+{
+  const char *const             capa[] = { "USER", "UIDL", NULL };
+  g_autoptr (PigeonFaultServer) server =
+      pigeon_fault_server_new (NULL, PIGEON_FAULT_SERVER_PLAIN);
+
+  script_login (server, capa);
+  script_two_over_limit (fixture, server);
+  script_two_retrieved (server);
+
+  assert_fetched_whole (fixture, server);
+  g_assert_false (pigeon_fault_server_received_has_prefix (server, "TOP"));
+}
+
+/* A server without CAPA is asked for TOP; its -ERR means it has none,
+ * and the messages are asked for again, whole, on the same connection:
+ * a size limit never keeps mail on the server for good. */
+static void
+test_size_limit_top_refused (Fixture *fixture, gconstpointer user_data)
+{
+  g_autoptr (PigeonFaultServer) server =
+      pigeon_fault_server_new (NULL, PIGEON_FAULT_SERVER_PLAIN);
+
+  script_login_without_capa (server);
+  script_two_over_limit (fixture, server);
+  pigeon_fault_server_expect (server, "TOP 1 0");
+  pigeon_fault_server_send (server, "-ERR no such command\r\n");
+  script_two_retrieved (server);
+
+  assert_fetched_whole (fixture, server);
+}
+
+/* A server that has answered TOP and then refuses one has lost that
+ * message: the fetch stops there, as for RETR, and nothing is fetched
+ * whole past the user's size limit. The refusal comes first in a later
+ * chunk (the engine asks for 200 messages at a time), where nothing of
+ * its own chunk has come yet. */
+static void
+test_size_limit_top_fails_later (Fixture *fixture, gconstpointer user_data)
+{
+  const guint                   total = 201;
+  g_autoptr (PigeonFaultServer) server =
+      pigeon_fault_server_new (NULL, PIGEON_FAULT_SERVER_PLAIN);
+  g_autoptr (EngineFetch) job = NULL;
+  g_autoptr (GError)      error = NULL;
+  g_autoptr (GString)     list = g_string_new ("+OK\r\n");
+  g_autoptr (GString)     uidl = g_string_new ("+OK\r\n");
+
+  fixture->account->size_limit = 1; /* KiB */
+  fixture->account->keep_on_server = TRUE;
+  save (fixture);
+  for (guint i = 1; i <= total; i++)
+    {
+      g_string_append_printf (list, "%u 5000\r\n", i);
+      g_string_append_printf (uidl, "%u u-%u\r\n", i, i);
+    }
+  g_string_append (list, ".\r\n");
+  g_string_append (uidl, ".\r\n");
+
+  script_login (server, capa_uidl);
+  pigeon_fault_server_expect (server, "LIST");
+  pigeon_fault_server_send (server, list->str);
+  pigeon_fault_server_expect (server, "UIDL");
+  pigeon_fault_server_send (server, uidl->str);
+  for (guint i = 1; i < total; i++)
+    {
+      g_autofree char *top = g_strdup_printf ("TOP %u 0", i);
+
+      pigeon_fault_server_expect (server, top);
+      pigeon_fault_server_send_multiline (server, "+OK", "Subject: early", "",
+                                          NULL);
+    }
+  pigeon_fault_server_expect (server, "TOP 201 0");
+  pigeon_fault_server_send (server, "-ERR no such message\r\n");
+
+  job = run_fetch (fixture, server, &error);
+  g_assert_error (error, POP3_ERROR, POP3_ERROR_SERVER);
+  assert_script_done (server);
+  g_assert_false (pigeon_fault_server_received_has_prefix (server, "RETR"));
+  g_assert_cmpint (count (fixture, "messages WHERE status & 4"), ==, total - 1);
+}
+
 /* QUIT unanswered: whether the server deleted is unknown, so the rows
  * stay (marked), and the next listing decides. */
 static void
@@ -650,6 +791,12 @@ main (int argc, char *argv[])
   ADD ("/engine/fetch-faults/duplicate-uidls", test_duplicate_uidls);
   ADD ("/engine/fetch-faults/drop-mid-message", test_drop_mid_message);
   ADD ("/engine/fetch-faults/rest-cut-short", test_rest_cut_short);
+  ADD ("/engine/fetch-faults/size-limit-without-top",
+       test_size_limit_without_top);
+  ADD ("/engine/fetch-faults/size-limit-top-refused",
+       test_size_limit_top_refused);
+  ADD ("/engine/fetch-faults/size-limit-top-fails-later",
+       test_size_limit_top_fails_later);
   ADD ("/engine/fetch-faults/quit-unanswered", test_quit_unanswered);
   ADD ("/engine/fetch-faults/stls-withheld", test_stls_withheld);
   ADD ("/engine/fetch-faults/changed-certificate", test_changed_certificate);
