@@ -68,44 +68,6 @@ import_data_free (ImportData *data)
   g_free (data);
 }
 
-static gint
-compare_entries (gconstpointer a, gconstpointer b)
-{
-  const EngineMaildirEntry *x = *(EngineMaildirEntry *const *) a;
-  const EngineMaildirEntry *y = *(EngineMaildirEntry *const *) b;
-
-  return g_strcmp0 (x->path, y->path);
-}
-
-/* The .eml files of a directory, by name. */
-static GPtrArray *
-list_eml_files (const char *dir, GError **error)
-{
-  g_autoptr (GDir)      handle = g_dir_open (dir, 0, error);
-  g_autoptr (GPtrArray) files = NULL;
-  const char           *name;
-
-  if (handle == NULL)
-    return NULL;
-
-  files = g_ptr_array_new_with_free_func (
-      (GDestroyNotify) engine_maildir_entry_free);
-  while ((name = g_dir_read_name (handle)) != NULL)
-    {
-      EngineMaildirEntry *entry;
-
-      if (!g_str_has_suffix (name, ".eml") || name[0] == '.')
-        continue;
-
-      entry = g_new0 (EngineMaildirEntry, 1);
-      entry->path = g_build_filename (dir, name, NULL);
-      g_ptr_array_add (files, entry);
-    }
-
-  g_ptr_array_sort (files, compare_entries);
-  return g_steal_pointer (&files);
-}
-
 static gboolean
 open_source (ImportData *data, GCancellable *cancellable, GError **error)
 {
@@ -131,7 +93,7 @@ open_source (ImportData *data, GCancellable *cancellable, GError **error)
       return data->files != NULL;
 
     case ENGINE_MAIL_SOURCE_EML_DIR:
-      data->files = list_eml_files (data->path, error);
+      data->files = engine_mail_source_list_eml (data->path, error);
       return data->files != NULL;
 
     case ENGINE_MAIL_SOURCE_EML:

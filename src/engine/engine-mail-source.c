@@ -37,38 +37,67 @@ is_eml_name (const char *name)
          g_ascii_strcasecmp (name + len - 4, ".eml") == 0;
 }
 
-/* Sets @out_found when @dir holds at least one regular *.eml file. */
-static gboolean
-dir_has_eml (const char *dir, gboolean *out_found, GError **error)
+static gint
+compare_paths (gconstpointer a, gconstpointer b)
 {
-  g_autoptr (GDir)   d = NULL;
-  g_autoptr (GError) local_error = NULL;
-  const char        *name;
+  const EngineMaildirEntry *x = *(EngineMaildirEntry *const *) a;
+  const EngineMaildirEntry *y = *(EngineMaildirEntry *const *) b;
 
-  *out_found = FALSE;
-  d = g_dir_open (dir, 0, &local_error);
-  if (d == NULL)
+  return g_strcmp0 (x->path, y->path);
+}
+
+/**
+ * engine_mail_source_list_eml:
+ * @dir: a directory
+ * @error: return location for a #GError
+ *
+ * The messages of a directory of saved messages: its regular files named
+ * *.eml in any case (Outlook and Windows write .EML), dotfiles left out,
+ * in name order. What decides that a directory is one (detection) and
+ * what the import reads are this one list.
+ *
+ * Returns: (transfer full) (element-type EngineMaildirEntry): the files,
+ *   each with its modification time, or %NULL with @error set
+ */
+GPtrArray *
+engine_mail_source_list_eml (const char *dir, GError **error)
+{
+  g_autoptr (GDir)      handle = NULL;
+  g_autoptr (GPtrArray) files = NULL;
+  g_autoptr (GError)    local_error = NULL;
+  const char           *name;
+
+  handle = g_dir_open (dir, 0, &local_error);
+  if (handle == NULL)
     {
       g_set_error (error, G_IO_ERROR,
                    g_io_error_from_file_error (local_error->code), "%s",
                    local_error->message);
-      return FALSE;
+      return NULL;
     }
 
-  while ((name = g_dir_read_name (d)) != NULL)
+  files = g_ptr_array_new_with_free_func (
+      (GDestroyNotify) engine_maildir_entry_free);
+  while ((name = g_dir_read_name (handle)) != NULL)
     {
-      g_autofree char *child = NULL;
+      g_autofree char    *path = NULL;
+      GStatBuf            st;
+      EngineMaildirEntry *entry;
 
       if (!is_eml_name (name))
         continue;
-      child = g_build_filename (dir, name, NULL);
-      if (g_file_test (child, G_FILE_TEST_IS_REGULAR))
-        {
-          *out_found = TRUE;
-          break;
-        }
+      path = g_build_filename (dir, name, NULL);
+      if (g_stat (path, &st) != 0 || !S_ISREG (st.st_mode))
+        continue;
+
+      entry = g_new0 (EngineMaildirEntry, 1);
+      entry->path = g_steal_pointer (&path);
+      entry->mtime = (gint64) st.st_mtime;
+      g_ptr_array_add (files, entry);
     }
-  return TRUE;
+
+  g_ptr_array_sort (files, compare_paths);
+  return g_steal_pointer (&files);
 }
 
 /**
@@ -114,16 +143,17 @@ engine_mail_source_detect (const char           *path,
 
   if (S_ISDIR (st.st_mode))
     {
-      gboolean has_eml;
+      g_autoptr (GPtrArray) eml = NULL;
 
       if (engine_maildir_is_maildir (path))
         {
           *out_kind = ENGINE_MAIL_SOURCE_MAILDIR;
           return TRUE;
         }
-      if (!dir_has_eml (path, &has_eml, error))
+      eml = engine_mail_source_list_eml (path, error);
+      if (eml == NULL)
         return FALSE;
-      if (has_eml)
+      if (eml->len > 0)
         {
           *out_kind = ENGINE_MAIL_SOURCE_EML_DIR;
           return TRUE;

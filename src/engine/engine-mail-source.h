@@ -28,8 +28,9 @@ typedef enum
   ENGINE_MAIL_SOURCE_EML_DIR,
 } EngineMailSourceKind;
 
-gboolean engine_mail_source_detect (const char           *path,
-                                    EngineMailSourceKind *out_kind,
-                                    GError              **error);
+gboolean   engine_mail_source_detect (const char           *path,
+                                      EngineMailSourceKind *out_kind,
+                                      GError              **error);
+GPtrArray *engine_mail_source_list_eml (const char *dir, GError **error);
 
 G_END_DECLS

@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <utime.h>
 
 #include "engine-error.h"
 #include "engine-export.h"
@@ -293,6 +294,56 @@ test_maildir_beyond_read_ahead (Fixture *fixture, gconstpointer user_data)
     }
 }
 
+/* A folder of saved messages: .eml in any case, each once; what only
+ * looks like one (a directory, a dotfile) is left out rather than failing
+ * the import halfway. A message without a Date is dated by its file. */
+static void
+test_eml_folder (Fixture *fixture, gconstpointer user_data)
+{
+  g_autofree char      *dir = g_build_filename (fixture->dir, "saved", NULL);
+  g_autofree char      *sub = g_build_filename (dir, "old.eml", NULL);
+  g_autofree char      *undated = g_build_filename (dir, "b.eml", NULL);
+  struct utimbuf        times = { .actime = 1600000000, .modtime = 1600000000 };
+  g_autoptr (GPtrArray) rows = NULL;
+  guint64               count = 0;
+  GError               *error = NULL;
+
+  g_mkdir_with_parents (sub, 0700);
+  write_file (dir, "A.EML",
+              "Subject: a shouting\nDate: Tue, 1 Sep 2020 "
+              "10:00:00 +0000\n\nfrom Outlook\n");
+  write_file (dir, "b.eml", "Subject: b undated\n\nno date\n");
+  write_file (dir, ".c.eml", "Subject: c hidden\n\nleftover\n");
+  write_file (sub, "d.eml", "Subject: d below\n\nnot this folder\n");
+  g_assert_cmpint (g_utime (undated, &times), ==, 0);
+
+  g_assert_true (import (fixture, dir, fixture->archive, &count, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count, ==, 2);
+
+  rows = rows_of (fixture, fixture->archive);
+  g_assert_cmpuint (rows->len, ==, 2);
+  g_assert_cmpstr (ROW (rows, 0)->subject, ==, "a shouting");
+  g_assert_cmpstr (ROW (rows, 1)->subject, ==, "b undated");
+  g_assert_cmpint (ROW (rows, 1)->date, ==, 1600000000);
+}
+
+/* Only .EML files in upper case: still a folder of messages. */
+static void
+test_eml_folder_upper_case (Fixture *fixture, gconstpointer user_data)
+{
+  g_autofree char *dir = g_build_filename (fixture->dir, "outlook", NULL);
+  guint64          count = 0;
+  GError          *error = NULL;
+
+  g_mkdir_with_parents (dir, 0700);
+  write_file (dir, "ONE.EML", "Subject: one\n\nfirst\n");
+  write_file (dir, "TWO.Eml", "Subject: two\n\nsecond\n");
+  g_assert_true (import (fixture, dir, fixture->archive, &count, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (count, ==, 2);
+}
+
 /* Thunderbird's and mutt's status headers carry the states of mbox
  * mail; the date of the From_ line is the time received. */
 static void
@@ -411,6 +462,8 @@ main (int argc, char *argv[])
   ADD ("/engine/import/round-trip", test_round_trip);
   ADD ("/engine/import/maildir-flags", test_maildir_flags);
   ADD ("/engine/import/mbox-status-headers", test_mbox_status_headers);
+  ADD ("/engine/import/eml-folder", test_eml_folder);
+  ADD ("/engine/import/eml-folder-upper-case", test_eml_folder_upper_case);
   ADD ("/engine/import/maildir-beyond-read-ahead",
        test_maildir_beyond_read_ahead);
   ADD ("/engine/import/refuses-what-is-not-mail",
