@@ -31,7 +31,6 @@ typedef struct
   GString   *where;  /* conditions on m (messages) */
   GPtrArray *params; /* of SearchParam, in order of their '?' */
   char      *match;  /* the one FTS5 expression driving the walk, or NULL */
-  gboolean   names_folder;
 } Search;
 
 typedef struct
@@ -250,7 +249,6 @@ compile_node (Search *search, const StoreQuery *node)
     case STORE_QUERY_IN_FOLDER:
       /* in:inbox is every Inbox; else a folder's full name or, for an
        * account's folder, its short name ("Inbox" of "work/Inbox"). */
-      search->names_folder = TRUE;
       g_string_append (where,
                        "(m.folder_id IN (SELECT f.id FROM folders f "
                        "LEFT JOIN accounts a ON a.id = f.account_id WHERE "
@@ -302,6 +300,32 @@ number_placeholders (const char *sql, guint first)
     }
 
   return g_string_free (out, FALSE);
+}
+
+/* Whether every message @node matches is in a folder it names: then
+ * deleted mail is what was asked for, when that folder is Trash. A
+ * negated folder (-in:archive) or one alternative of several (lunch OR
+ * in:receipts) names none. */
+static gboolean
+names_folder (const StoreQuery *node)
+{
+  switch (node->kind)
+    {
+    case STORE_QUERY_IN_FOLDER:
+      return TRUE;
+    case STORE_QUERY_AND:
+      for (guint i = 0; i < node->children->len; i++)
+        if (names_folder (node->children->pdata[i]))
+          return TRUE;
+      return FALSE;
+    case STORE_QUERY_OR:
+      for (guint i = 0; i < node->children->len; i++)
+        if (!names_folder (node->children->pdata[i]))
+          return FALSE;
+      return TRUE;
+    default:
+      return FALSE;
+    }
 }
 
 /* The top level is an AND (or one term). Its word-only terms, and the
@@ -371,7 +395,7 @@ compile (const StoreQuery *root)
     }
 
   /* Deleted mail stays out of results unless asked for by folder. */
-  if (!search->names_folder)
+  if (!names_folder (root))
     g_string_append_printf (search->where, "%sm.in_trash = 0",
                             rest->len > 0 ? " AND " : "");
 

@@ -226,6 +226,11 @@ test_filters (void)
   assert_found ("after:2024-01-01", "m10 m09");
   assert_found ("after:2020-02-01 before:2020-04-01", "m04 m03");
   assert_found ("in:trash invoices", "m07");
+  /* Only a folder every result must be in asks for deleted mail. */
+  assert_found ("invoices -in:archive", "");
+  assert_found ("spam OR in:receipts", "m08");
+  assert_found ("in:trash OR in:archive", "m07 m06");
+  assert_found ("invoices (in:trash OR in:archive)", "m07 m06");
 }
 
 static void
