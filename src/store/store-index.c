@@ -13,6 +13,7 @@
 #include "store-error.h"
 #include "store-index-private.h"
 #include "store-library-private.h"
+#include "store-messages.h"
 
 /* Batches handed to the indexer and not yet applied. The writer waits
  * after a commit while this many are queued, so it runs at most two
@@ -422,16 +423,52 @@ fail (StoreIndexer *self, GError *error)
   g_clear_error (&error);
 }
 
+/* @text as the index may hold it, or NULL when it may as it is. The
+ * snippet marks (STORE_MATCH_START and _END) must not come from a
+ * message, or it could fake its own highlights: MIME takes control
+ * characters out of what it decodes (_mime_normalize_text()), but an
+ * attachment's name stays as its sender wrote it, and a store may hold
+ * text from before. In @one_line text (the names of attachments) every
+ * control character goes. Each becomes a space: one byte for one, never
+ * part of a UTF-8 sequence. */
+static char *
+index_safe_text (const char *text, gboolean one_line)
+{
+  char *safe = NULL;
+
+  for (gsize i = 0; text[i] != '\0'; i++)
+    {
+      guchar   c = (guchar) text[i];
+      gboolean unsafe = c == STORE_MATCH_START[0] || c == STORE_MATCH_END[0] ||
+                        (one_line && (c < 0x20 || c == 0x7f));
+
+      if (!unsafe)
+        continue;
+      if (safe == NULL)
+        safe = g_strdup (text);
+      safe[i] = ' ';
+    }
+  return safe;
+}
+
 static gboolean
 bind_entry_texts (sqlite3_stmt *stmt, const IndexEntry *entry)
 {
+  /* the names of attachments last */
   const char *texts[] = { entry->subject, entry->sender, entry->recipients,
                           entry->body, entry->attachments };
 
   for (guint i = 0; i < G_N_ELEMENTS (texts); i++)
-    if (sqlite3_bind_text (stmt, (int) i + 2, texts[i] != NULL ? texts[i] : "",
-                           -1, SQLITE_STATIC) != SQLITE_OK)
-      return FALSE;
+    {
+      const char      *text = texts[i] != NULL ? texts[i] : "";
+      g_autofree char *safe =
+          index_safe_text (text, i == G_N_ELEMENTS (texts) - 1);
+
+      if (sqlite3_bind_text (stmt, (int) i + 2, safe != NULL ? safe : text, -1,
+                             safe != NULL ? SQLITE_TRANSIENT : SQLITE_STATIC) !=
+          SQLITE_OK)
+        return FALSE;
+    }
   return TRUE;
 }
 

@@ -304,6 +304,61 @@ test_body_text (GBytes *raw)
   return g_strndup (body, length - (gsize) (body - data));
 }
 
+/* The number of @c in @text. */
+static guint
+count_char (const char *text, char c)
+{
+  guint n = 0;
+
+  for (; *text != '\0'; text++)
+    n += *text == c;
+  return n;
+}
+
+/* A message cannot fake highlights in its snippet: the marks, and any
+ * control character in the name of an attachment (which keeps what its
+ * sender wrote), reach the index as spaces. */
+static void
+test_marks_kept_out (Fixture *fixture, gconstpointer user_data)
+{
+  g_autoptr (GPtrArray) batch =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) store_new_message_free);
+  g_autoptr (GArray)    ids = NULL;
+  g_autoptr (GPtrArray) rows = NULL;
+  StoreNewMessage      *message = store_test_message (
+           DATE, "Ann", "Sub" STORE_MATCH_START "ject" STORE_MATCH_END " line",
+           "Plain body.");
+  StoreAttachment *attachment = store_attachment_new ();
+  const char      *snippet;
+  GError          *error = NULL;
+
+  attachment->filename = g_strdup ("a" STORE_MATCH_START "fake" STORE_MATCH_END
+                                   "b\r\n\x1b[31mreport.pdf");
+  attachment->save_name = g_strdup ("report.pdf");
+  attachment->content_type = g_strdup ("application/pdf");
+  g_ptr_array_add (message->attachments, attachment);
+  g_ptr_array_add (batch, message);
+  ids = store_test_insert (fixture->db, fixture->inbox, 0, batch, &error);
+  g_assert_no_error (error);
+
+  rows = store_test_search (fixture->db, "fake", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 1);
+  snippet = ((StoreMessageRow *) rows->pdata[0])->snippet;
+  g_assert_nonnull (strstr (snippet, STORE_MATCH_START "fake" STORE_MATCH_END));
+  g_assert_cmpuint (count_char (snippet, STORE_MATCH_START[0]), ==, 1);
+  g_assert_cmpuint (count_char (snippet, STORE_MATCH_END[0]), ==, 1);
+  g_assert_null (strpbrk (snippet, "\r\n\x1b"));
+
+  g_clear_pointer (&rows, g_ptr_array_unref);
+  rows = store_test_search (fixture->db, "ject", 10, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (rows->len, ==, 1);
+  snippet = ((StoreMessageRow *) rows->pdata[0])->snippet;
+  g_assert_cmpuint (count_char (snippet, STORE_MATCH_START[0]), ==, 1);
+  g_assert_cmpuint (count_char (snippet, STORE_MATCH_END[0]), ==, 1);
+}
+
 /* A process killed before the indexer applied its batches: the store
  * holds them in index_log, and the next open applies them, inserts and
  * deletes in order. */
@@ -727,6 +782,7 @@ main (int argc, char *argv[])
   ADD ("/store/index/other-deletes-logged", test_other_deletes_logged);
   ADD ("/store/index/key-reuse", test_key_reuse);
   ADD ("/store/index/crash-replay", test_crash_replay);
+  ADD ("/store/index/marks-kept-out", test_marks_kept_out);
   ADD ("/store/index/batch-in-key-order", test_batch_in_key_order);
   ADD ("/store/index/replay-keeps-order-of-a-key",
        test_replay_keeps_order_of_a_key);
