@@ -717,18 +717,29 @@ static void
 fetch_whole_from (EngineFetch *self, guint first)
 {
   gboolean changed = FALSE;
+  guint64  added = 0;
 
   for (guint i = first; i < self->plan->retrieve->len; i++)
     {
       EngineFetchItem *item = self->plan->retrieve->pdata[i];
 
-      changed |= item->headers_only;
+      if (!item->headers_only)
+        continue;
       item->headers_only = FALSE;
+      changed = TRUE;
+      added += item->size;
     }
-  if (changed)
-    g_message ("%s: the server cannot send headers only (it has no TOP); "
-               "messages over the size limit are downloaded whole",
-               self->account->name);
+  if (!changed)
+    return;
+
+  g_message ("%s: the server cannot send headers only (it has no TOP); "
+             "messages over the size limit are downloaded whole",
+             self->account->name);
+  if (self->phase == ENGINE_FETCH_PHASE_DOWNLOADING)
+    {
+      self->bytes_total += added;
+      g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES_TOTAL]);
+    }
 }
 
 /* Whether @error is a server without TOP refusing it: the first TOP of
@@ -842,8 +853,9 @@ message_cb (guint msgno, GBytes *message, gpointer user_data, GError **error)
   if (item->headers_only)
     self->top_works = TRUE;
   self->messages_done++;
-  self->bytes_done +=
-      item->headers_only ? g_bytes_get_size (message) : item->size;
+  /* bytes-total counts what comes whole (start_download() says why). */
+  if (!item->headers_only)
+    self->bytes_done += item->size;
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MESSAGES_DONE]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES_DONE]);
   return TRUE;
@@ -991,10 +1003,17 @@ start_download (EngineFetch *self)
         fetch_whole_from (self, 0);
     }
 
+  /* Bytes count what comes whole: the headers of a message over the
+   * size limit are a few hundred bytes of its LIST size, which would
+   * never be done. */
   self->messages_total = self->plan->retrieve->len;
   for (guint i = 0; i < self->plan->retrieve->len; i++)
-    self->bytes_total +=
-        ((EngineFetchItem *) self->plan->retrieve->pdata[i])->size;
+    {
+      const EngineFetchItem *item = self->plan->retrieve->pdata[i];
+
+      if (!item->headers_only)
+        self->bytes_total += item->size;
+    }
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_MESSAGES_TOTAL]);
   g_object_notify_by_pspec (G_OBJECT (self), properties[PROP_BYTES_TOTAL]);
 

@@ -563,6 +563,9 @@ assert_fetched_whole (Fixture *fixture, PigeonFaultServer *server)
   g_assert_cmpuint (engine_fetch_get_stored (job), ==, 2);
   g_assert_cmpint (count (fixture, "messages"), ==, 2);
   g_assert_cmpint (count (fixture, "messages WHERE status & 4"), ==, 0);
+  /* Progress counts them whole, and reaches its total. */
+  g_assert_cmpuint (engine_fetch_get_bytes_total (job), ==, 10000);
+  g_assert_cmpuint (engine_fetch_get_bytes_done (job), ==, 10000);
 }
 
 /* Logged in, LIST and UIDL of two messages of 5000 octets, to an account
@@ -677,6 +680,11 @@ test_size_limit_top_fails_later (Fixture *fixture, gconstpointer user_data)
   assert_script_done (server);
   g_assert_false (pigeon_fault_server_received_has_prefix (server, "RETR"));
   g_assert_cmpint (count (fixture, "messages WHERE status & 4"), ==, total - 1);
+  /* Headers are not what the bytes of progress count. */
+  g_assert_cmpuint (engine_fetch_get_messages_done (job), ==, total - 1);
+  g_assert_cmpuint (engine_fetch_get_messages_total (job), ==, total);
+  g_assert_cmpuint (engine_fetch_get_bytes_total (job), ==, 0);
+  g_assert_cmpuint (engine_fetch_get_bytes_done (job), ==, 0);
 }
 
 /* QUIT unanswered: whether the server deleted is unknown, so the rows
