@@ -268,10 +268,19 @@ accounts_to_fetch (StoreDatabase *db, GStrv names, GError **error)
         {
           StoreAccount *account =
               store_database_find_account (db, names[i], error);
+          gboolean named_before = FALSE;
 
           if (account == NULL)
             return NULL;
-          g_ptr_array_add (chosen, account);
+          /* Named twice (names match in any case), fetched once: a
+           * second fetch of it would be refused as running already. */
+          for (guint j = 0; j < chosen->len && !named_before; j++)
+            named_before =
+                ((StoreAccount *) chosen->pdata[j])->id == account->id;
+          if (named_before)
+            store_account_free (account);
+          else
+            g_ptr_array_add (chosen, account);
         }
       return g_steal_pointer (&chosen);
     }

@@ -126,6 +126,10 @@ check "every message arrived byte for byte, once" \
 run fetch
 check "a second fetch finds nothing new" \
   stdout_is "work: 0 new, $fixtures kept on server, 0 deleted from server"
+run fetch --account work --account WORK
+check "an account named twice is fetched once" \
+  stdout_is "work: 0 new, $fixtures kept on server, 0 deleted from server"
+check "... and the fetch exits 0" status_is 0
 
 # DESIGN.md invariant 6: the password is in the keyring and nowhere else.
 check "the password is not in the store" \
