@@ -439,7 +439,9 @@ text_from (StoreQueryField field, const char *text, gboolean is_quoted)
   return text_new (field, value, is_quoted, is_prefix);
 }
 
-/* Strict YYYY-MM-DD of a real day; 00:00 UTC of it in @time. */
+/* Strict YYYY-MM-DD of a real day; its first second where the user is
+ * in @time: "before:2025-03-01" typed in Berlin leaves out mail of the
+ * evening before that was dated after midnight there. */
 static gboolean
 parse_date (const char *text, gint64 *time)
 {
@@ -455,7 +457,7 @@ parse_date (const char *text, gint64 *time)
   year = atoi (text);
   month = atoi (text + 5);
   day = atoi (text + 8);
-  date = g_date_time_new_utc (year, month, day, 0, 0, 0);
+  date = g_date_time_new_local (year, month, day, 0, 0, 0);
   if (date == NULL)
     return FALSE;
   *time = g_date_time_to_unix (date);

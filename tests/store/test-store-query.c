@@ -414,6 +414,27 @@ test_dates (void)
   }
 }
 
+/* A day begins at midnight where the user is, not in UTC. */
+static void
+test_dates_local (void)
+{
+  g_autoptr (StoreQuery) west = NULL;
+  g_autoptr (StoreQuery) east = NULL;
+
+  /* POSIX zones, so no time zone database is needed: five hours west of
+   * UTC, then two hours east of it. */
+  g_setenv ("TZ", "PGN+5", TRUE);
+  west = store_query_parse ("before:2024-01-01", NULL);
+  g_setenv ("TZ", "PGN-2", TRUE);
+  east = store_query_parse ("after:2024-01-01", NULL);
+  g_setenv ("TZ", "UTC", TRUE);
+
+  g_assert_nonnull (west);
+  g_assert_cmpint (west->time, ==, G_GINT64_CONSTANT (1704067200) + 5 * 3600);
+  g_assert_nonnull (east);
+  g_assert_cmpint (east->time, ==, G_GINT64_CONSTANT (1704067200) - 2 * 3600);
+}
+
 static void
 test_fields (void)
 {
@@ -725,10 +746,14 @@ test_hostile (void)
 int
 main (int argc, char *argv[])
 {
+  /* Dates in queries are local days (test_dates_local()); the other
+   * cases are written for UTC. */
+  g_setenv ("TZ", "UTC", TRUE);
   g_test_init (&argc, &argv, NULL);
 
   g_test_add_func ("/store/query/empty", test_empty);
   g_test_add_func ("/store/query/words", test_words);
+  g_test_add_func ("/store/query/dates-local", test_dates_local);
   g_test_add_func ("/store/query/phrase", test_phrase);
   g_test_add_func ("/store/query/prefix", test_prefix);
   g_test_add_func ("/store/query/or-and", test_or_and);

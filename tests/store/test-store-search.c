@@ -417,6 +417,9 @@ main (int argc, char *argv[])
   const char *suffixes[] = { "", "-wal", "-shm", ".lock" };
   int         status;
 
+  /* The mail's dates are midnights in UTC, and before: and after: take
+   * local days. */
+  g_setenv ("TZ", "UTC", TRUE);
   g_test_init (&argc, &argv, NULL);
   make_mailbox ();
 
