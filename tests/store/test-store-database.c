@@ -267,6 +267,18 @@ set_max_pages (StoreDatabase *db, guint pages)
   g_assert_no_error (error);
 }
 
+/* How many messages @query finds, once the index has caught up. */
+static guint
+search_count (StoreDatabase *db, const char *query)
+{
+  g_autoptr (GPtrArray) rows = NULL;
+  GError               *error = NULL;
+
+  rows = store_test_search (db, query, 100, &error);
+  g_assert_no_error (error);
+  return rows->len;
+}
+
 /* A full disk mid-batch: the batch goes as a whole, ledger rows and index
  * entries included, and the store takes the next batch once there is
  * room again. */
@@ -301,7 +313,12 @@ test_full_disk_rolls_back (Fixture *fixture, gconstpointer user_data)
       g_autofree char *body = g_strnfill (20000, (char) ('a' + i % 26));
       StoreNewMessage *message =
           store_test_message (1700000100 + i, "Eve", "Big", body);
+      StoreAttachment *attachment = store_attachment_new ();
 
+      attachment->filename = g_strdup ("plans.pdf");
+      attachment->save_name = g_strdup ("plans.pdf");
+      attachment->content_type = g_strdup ("application/pdf");
+      g_ptr_array_add (message->attachments, attachment);
       message->uidl = g_strdup_printf ("uidl-%u", i + 1);
       g_ptr_array_add (big, message);
     }
@@ -322,10 +339,17 @@ test_full_disk_rolls_back (Fixture *fixture, gconstpointer user_data)
   g_assert_cmpint (
       store_test_sql_int (fixture->path, "SELECT count(*) FROM message_bodies"),
       ==, 1);
+  g_assert_cmpint (
+      store_test_sql_int (fixture->path, "SELECT count(*) FROM attachments"),
+      ==, 0);
+  /* Nothing of the batch waits to be indexed, or was. */
   g_assert_cmpint (store_test_sql_int (fixture->path,
-                                       "SELECT count(*) FROM attachments "
-                                       "UNION ALL SELECT 0 LIMIT 1"),
+                                       "SELECT count(*) FROM index_log "
+                                       "WHERE message_id NOT IN "
+                                       "(SELECT id FROM messages)"),
                    ==, 0);
+  g_assert_cmpuint (search_count (db, "plans"), ==, 0);
+  g_assert_cmpuint (search_count (db, "first"), ==, 1);
 
   set_max_pages (db, 1000000);
   ids = store_test_insert (db, store_test_folder_id (db, "work/Inbox"), account,
@@ -336,6 +360,10 @@ test_full_disk_rolls_back (Fixture *fixture, gconstpointer user_data)
   g_assert_cmpint (
       store_test_sql_int (fixture->path, "SELECT count(*) FROM uidl_ledger"),
       ==, 51);
+  g_assert_cmpint (
+      store_test_sql_int (fixture->path, "SELECT count(*) FROM attachments"),
+      ==, 50);
+  g_assert_cmpuint (search_count (db, "plans"), ==, 50);
 }
 
 static gint64
