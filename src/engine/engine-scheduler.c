@@ -11,10 +11,15 @@
 
 #include "engine-error.h"
 #include "engine-secret.h"
+#include "pop3-error.h"
 #include "store-accounts.h"
 
 /* Checks every enabled account: at start, every account's own interval
- * after its last check, and all of them when the network comes back.
+ * after its last check, and all of them when the network comes back;
+ * none of these before the server allows a login again (LOGIN-DELAY),
+ * and none after the server refused the password, until the user checks
+ * the account or its settings change: the same password again at every
+ * interval gets accounts locked by servers that count failures.
  * "No network" is not a reason to skip a check: GNetworkMonitor means
  * "no default route", and a server on the LAN or on this machine is
  * still there; a check that cannot connect fails fast.
@@ -30,6 +35,7 @@ typedef struct
   gboolean         busy;        /* a check runs: password lookup, then fetch */
   EngineFetch     *fetch;       /* while one runs */
   gboolean         pending;     /* checked again once the running one ends */
+  gboolean         refused;     /* the server refused the password */
   GCancellable    *cancellable; /* of the running check */
 } AccountSlot;
 
@@ -155,7 +161,7 @@ arm (AccountSlot *slot)
   gint64 due;
 
   g_clear_handle_id (&slot->timer_id, g_source_remove);
-  if (!self->running || !slot->account->enabled ||
+  if (!self->running || !slot->account->enabled || slot->refused ||
       slot->account->check_interval == 0)
     return;
 
@@ -188,6 +194,7 @@ checked (AccountSlot *slot, EngineFetch *fetch, const GError *error)
 
   g_object_ref (self);
   reload_account (slot);
+  slot->refused = g_error_matches (error, POP3_ERROR, POP3_ERROR_AUTH_FAILED);
   g_signal_emit (self, signals[SIGNAL_ACCOUNT_CHECKED], 0, id, fetch, error);
 
   /* The slot may be gone if a handler removed the account. */
@@ -289,6 +296,30 @@ check (AccountSlot *slot)
                               password_cb, data);
 }
 
+/* A check the user did not ask for: at start, for a new account, when
+ * the network comes back. Not with a password the server refused, and
+ * not before the server allows a login: then at that time. */
+static void
+check_unasked (AccountSlot *slot)
+{
+  gint64 now = g_get_real_time () / G_USEC_PER_SEC;
+  gint64 not_before = slot->account->login_not_before;
+
+  if (slot->refused)
+    return;
+  if (not_before > now)
+    {
+      if (!slot->busy)
+        {
+          g_clear_handle_id (&slot->timer_id, g_source_remove);
+          slot->timer_id = g_timeout_add_seconds (
+              (guint) MIN (not_before - now, G_MAXUINT), timer_cb, slot);
+        }
+      return;
+    }
+  check (slot);
+}
+
 static void
 network_changed_cb (GNetworkMonitor *monitor,
                     gboolean         available,
@@ -296,10 +327,15 @@ network_changed_cb (GNetworkMonitor *monitor,
 {
   EngineScheduler *self = user_data;
   gboolean         came_back = available && !self->network_available;
+  GHashTableIter   iter;
+  AccountSlot     *slot;
 
   self->network_available = available;
-  if (came_back)
-    engine_scheduler_check_now (self, 0);
+  if (!came_back)
+    return;
+  g_hash_table_iter_init (&iter, self->slots);
+  while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &slot))
+    check_unasked (slot);
 }
 
 /**
@@ -345,9 +381,11 @@ engine_scheduler_set_minute_seconds (EngineScheduler *self, guint seconds)
 /**
  * engine_scheduler_reload:
  *
- * Reads the accounts again after one was added, changed or removed:
- * new ones are checked at once, removed ones stop (a fetch in flight is
- * cancelled), changed intervals apply from now.
+ * Reads the accounts again after one was added, changed or removed
+ * (its password included): new ones are checked at once, removed ones
+ * stop (a fetch in flight is cancelled), changed intervals apply from
+ * now, and accounts whose password the server refused are checked at
+ * their interval again.
  */
 void
 engine_scheduler_reload (EngineScheduler *self)
@@ -381,13 +419,15 @@ engine_scheduler_reload (EngineScheduler *self)
           slot->account = store_account_copy (account);
           g_hash_table_insert (self->slots, &slot->id, slot);
           g_hash_table_add (seen, &slot->id);
-          check (slot);
+          check_unasked (slot);
           continue;
         }
 
       store_account_free (slot->account);
       slot->account = store_account_copy (account);
       g_hash_table_add (seen, &slot->id);
+      /* Its settings changed, perhaps its password: worth a try again. */
+      slot->refused = FALSE;
       if (!slot->busy)
         arm (slot);
     }
@@ -435,7 +475,8 @@ engine_scheduler_stop (EngineScheduler *self)
  * @account_id: an account, or 0 for all
  *
  * Checks now, as "Get mail" does; an account being fetched is checked
- * again once its fetch ends.
+ * again once its fetch ends. An account whose password the server
+ * refused is tried again: the user asked.
  */
 void
 engine_scheduler_check_now (EngineScheduler *self, gint64 account_id)
@@ -448,7 +489,10 @@ engine_scheduler_check_now (EngineScheduler *self, gint64 account_id)
   g_hash_table_iter_init (&iter, self->slots);
   while (g_hash_table_iter_next (&iter, NULL, (gpointer *) &slot))
     if (account_id == 0 || slot->account->id == account_id)
-      check (slot);
+      {
+        slot->refused = FALSE;
+        check (slot);
+      }
 }
 
 /**

@@ -13,6 +13,7 @@
 #include "pigeon-test-async.h"
 #include "pigeon-test-dovecot.h"
 #include "pigeon-test-files.h"
+#include "pop3-error.h"
 #include "store-test-sync.h"
 
 /* The scheduler with a real Dovecot and passwords in a real GNOME Keyring
@@ -292,6 +293,66 @@ test_check_now_while_fetching (Fixture *fixture, gconstpointer user_data)
   g_assert_false (engine_scheduler_is_fetching (fixture->scheduler, id));
 }
 
+/* A password the server refused is not sent again at every interval
+ * (servers lock accounts that fail too often): the account waits for
+ * the user, who may check it, or for its settings to change. */
+static void
+test_refused_password_waits (Fixture *fixture, gconstpointer user_data)
+{
+  gint64 id;
+
+  id = add_account (fixture, "wrong", 0, 1, TRUE, "not-the-password");
+  engine_scheduler_start (fixture->scheduler);
+  wait_for_checks (fixture, 1);
+  g_assert_error (g_array_index (fixture->checks, Check, 0).error, POP3_ERROR,
+                  POP3_ERROR_AUTH_FAILED);
+
+  /* Three intervals (a minute lasts a second here). */
+  run_for (3500);
+  g_assert_cmpuint (fixture->checks->len, ==, 1);
+  g_assert_false (engine_scheduler_is_fetching (fixture->scheduler, id));
+
+  engine_scheduler_check_now (fixture->scheduler, id);
+  wait_for_checks (fixture, 2);
+  g_assert_error (g_array_index (fixture->checks, Check, 1).error, POP3_ERROR,
+                  POP3_ERROR_AUTH_FAILED);
+
+  /* Its settings change (a new password): its interval runs again. */
+  engine_scheduler_reload (fixture->scheduler);
+  wait_for_checks (fixture, 3);
+}
+
+/* At start, and when the network comes back, an account the server
+ * asked to wait (LOGIN-DELAY) is not checked before that time, and is
+ * at that time. */
+static void
+test_start_waits_for_login_delay (Fixture *fixture, gconstpointer user_data)
+{
+  GNetworkMonitor   *monitor = g_network_monitor_get_default ();
+  g_autoptr (GError) error = NULL;
+  gint64             id;
+  gint64             not_before;
+
+  seed (fixture, 1);
+  id = add_account (fixture, "delayed", 0, 0, TRUE,
+                    pigeon_test_dovecot_get_password (fixture->dovecot));
+  not_before = g_get_real_time () / G_USEC_PER_SEC + 3;
+  g_assert_true (
+      store_test_set_fetch_state (fixture->db, id, 0, not_before, &error));
+  g_assert_no_error (error);
+
+  engine_scheduler_start (fixture->scheduler);
+  g_signal_emit_by_name (monitor, "network-changed", FALSE);
+  g_signal_emit_by_name (monitor, "network-changed", TRUE);
+  run_for (1000);
+  g_assert_cmpuint (fixture->checks->len, ==, 0);
+
+  wait_for_checks (fixture, 1);
+  g_assert_no_error (g_array_index (fixture->checks, Check, 0).error);
+  g_assert_cmpuint (g_array_index (fixture->checks, Check, 0).stored, ==, 1);
+  g_assert_cmpint (g_get_real_time () / G_USEC_PER_SEC, >=, not_before);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -306,6 +367,9 @@ main (int argc, char *argv[])
        test_start_checks_each_account);
   ADD ("/engine/scheduler/interval", test_interval);
   ADD ("/engine/scheduler/network-comes-back", test_network_comes_back);
+  ADD ("/engine/scheduler/refused-password-waits", test_refused_password_waits);
+  ADD ("/engine/scheduler/start-waits-for-login-delay",
+       test_start_waits_for_login_delay);
   ADD ("/engine/scheduler/check-now-while-fetching",
        test_check_now_while_fetching);
 
