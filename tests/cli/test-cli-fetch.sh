@@ -77,6 +77,12 @@ check "account add exits 0" status_is 0
 
 run account list --json
 is_json () { python3 -m json.tool "$1" >/dev/null; }
+# keyring_holds PASSWORD — the keyring's password of the account "work".
+keyring_holds () {
+  local uuid
+  uuid=$(python3 -c "import sqlite3; print(sqlite3.connect('$PIGEON_DATA_DIR/pigeon.db').execute(\"select uuid from accounts where name = 'work'\").fetchone()[0])")
+  secret-tool lookup account "$uuid" | grep -qxF -- "$1"
+}
 check "account list --json is JSON" is_json "$out"
 check "account list --json gives the settings" python3 - "$out" "$TLS_PORT" <<'EOF'
 import json, sys
@@ -131,6 +137,19 @@ check "an account named twice is fetched once" \
   stdout_is "work: 0 new, $fixtures kept on server, 0 deleted from server"
 check "... and the fetch exits 0" status_is 0
 
+# Several accounts fetch at once; one whose server is down holds up no
+# other, and the exit status says what went wrong.
+printf '%s\n' "$POP3_PASSWORD" | "$cli" account add --name down \
+  --email down@example.org --host 127.0.0.1 --port 1 --user x \
+  --password-stdin >/dev/null 2>&1
+run fetch
+check "with an account whose server is down, fetch exits 4" status_is 4
+check "... the other account still fetches" \
+  stdout_is "work: 0 new, $fixtures kept on server, 0 deleted from server"
+check "... and the failure names its account" stderr_has "down: "
+run account remove down
+check "account remove exits 0" status_is 0
+
 # DESIGN.md invariant 6: the password is in the keyring and nowhere else.
 check "the password is not in the store" \
   bash -c "! grep -rqaF -- '$POP3_PASSWORD' '$PIGEON_DATA_DIR'"
@@ -155,10 +174,17 @@ check "the pinned certificate is accepted" status_is 0
 run_with_password "not-the-password" fetch --account work --password-stdin
 check "a refused password exits 3" status_is 3
 check "... saying so" stderr_has "refused the user name or password"
+check "... and the keyring keeps the password it had" \
+  keyring_holds "$POP3_PASSWORD"
 
 # --- a refused password is asked for again on a terminal --------------
 run_with_password "not-the-password" account edit work --password-stdin
 check "account edit --password-stdin exits 0" status_is 0
+# --password-stdin is for one run: the keyring is left as it was.
+run_with_password "$POP3_PASSWORD" fetch --password-stdin
+check "fetch --password-stdin with the right password exits 0" status_is 0
+check "... and the keyring keeps the password it had" \
+  keyring_holds "not-the-password"
 # On a pseudo-terminal, as a user types: the first prompt gets a wrong
 # password again, the second the right one.
 pty_answer () { python3 "$(dirname "${BASH_SOURCE[0]}")/answer-on-pty.py" "$@"; }
@@ -173,7 +199,7 @@ check "... echoing neither password" \
   bash -c "! grep -qaF -e still-wrong -e '$POP3_PASSWORD' '$work/pty.log'"
 check "... and fetching" grep -q "work: 0 new," "$work/pty.log"
 check "... and the keyring keeps the password that worked" \
-  bash -c "secret-tool lookup account \"\$(python3 -c \"import sqlite3; print(sqlite3.connect('$PIGEON_DATA_DIR/pigeon.db').execute('select uuid from accounts').fetchone()[0])\")\" | grep -qxF -- '$POP3_PASSWORD'"
+  keyring_holds "$POP3_PASSWORD"
 
 # Without a keyring (a session with no Secret Service, as over SSH) the
 # password is asked for on the terminal, works for this run, and the
