@@ -334,6 +334,28 @@ run list --folder Archive --limit 1000 --json
 check "... and keeps the mail in Archive" python3 -c "
 import json, sys
 assert len(json.load(open('$out'))['messages']) == $((total - 1))"
+
+# Added again, it downloads what the server holds again; removed with
+# --delete-mail, that mail goes, and the mail kept in Archive stays.
+cp "$big" "$MAILDIR/new/1700000001.again.test"
+on_server_now=$(on_server)
+stored_messages () {
+  python3 -c "import sqlite3; print(sqlite3.connect('$PIGEON_DATA_DIR/pigeon.db').execute('select count(*) from messages').fetchone()[0])"
+}
+stored_before=$(stored_messages)
+run_with_password "$POP3_PASSWORD" account add --name work \
+  --email alice@example.org --host 127.0.0.1 --port "$TLS_PORT" \
+  --security tls --user "$POP3_USER" --ca-file "$CA_FILE" \
+  --keep-on-server --password-stdin
+run fetch
+check "an account added again downloads the server's copies again" \
+  stdout_is "work: $on_server_now new, $on_server_now kept on server, 0 deleted from server"
+run account remove work --delete-mail
+check "account remove --delete-mail exits 0" status_is 0
+check "... and deletes its mail, not what is in Archive" \
+  test "$(stored_messages)" -eq "$stored_before"
+check "... nor what is on the server" server_holds "$on_server_now"
+
 run fetch
 check "fetch without accounts exits 2" status_is 2
 
