@@ -687,6 +687,135 @@ test_size_limit_top_fails_later (Fixture *fixture, gconstpointer user_data)
   g_assert_cmpuint (engine_fetch_get_bytes_done (job), ==, 0);
 }
 
+typedef struct
+{
+  EngineFetchPhase phase;
+  guint            delay_ms; /* after the phase began */
+  GCancellable    *cancellable;
+} CancelAt;
+
+static gboolean
+cancel_cb (gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+  return G_SOURCE_REMOVE;
+}
+
+/* Cancels from the main loop once the fetch is in the phase asked for,
+ * as a user's click would, not from within the fetch's own call. */
+static void
+phase_cb (EngineFetch *job, GParamSpec *pspec, gpointer user_data)
+{
+  CancelAt *at = user_data;
+
+  if (engine_fetch_get_phase (job) == at->phase)
+    g_timeout_add_full (G_PRIORITY_DEFAULT, at->delay_ms, cancel_cb,
+                        g_object_ref (at->cancellable), g_object_unref);
+}
+
+/* Runs a fetch against @server that is cancelled @delay_ms into
+ * @phase. */
+static EngineFetch *
+run_fetch_cancelled_in (Fixture           *fixture,
+                        PigeonFaultServer *server,
+                        EngineFetchPhase   phase,
+                        guint              delay_ms,
+                        GError           **error)
+{
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GError)       start_error = NULL;
+  CancelAt                 at = { phase, delay_ms, cancellable };
+  EngineFetch             *job;
+
+  g_assert_true (pigeon_fault_server_start (server, &start_error));
+  g_assert_no_error (start_error);
+  fixture->account->port = pigeon_fault_server_get_port (server);
+  job = engine_fetch_new (fixture->db, fixture->account, PASSWORD);
+  engine_fetch_set_timeout (job, 10);
+  g_signal_connect (job, "notify::phase", G_CALLBACK (phase_cb), &at);
+  engine_fetch_run_async (job, cancellable, pigeon_test_store_result_cb,
+                          &result);
+  engine_fetch_run_finish (job, pigeon_test_wait_for (&result), error);
+  g_signal_handlers_disconnect_by_data (job, &at);
+  return job;
+}
+
+/* Cancelled while logging in (the server is slow to answer CAPA):
+ * nothing stored, no password sent, no QUIT. */
+static void
+test_cancel_while_connecting (Fixture *fixture, gconstpointer user_data)
+{
+  g_autoptr (PigeonFaultServer) server =
+      pigeon_fault_server_new (NULL, PIGEON_FAULT_SERVER_PLAIN);
+  g_autoptr (EngineFetch) job = NULL;
+  g_autoptr (GError)      error = NULL;
+
+  pigeon_fault_server_send_greeting (server, NULL);
+  pigeon_fault_server_expect (server, "CAPA");
+  pigeon_fault_server_stall (server, 2000);
+
+  job = run_fetch_cancelled_in (fixture, server, ENGINE_FETCH_PHASE_CONNECTING,
+                                300, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  assert_script_done (server);
+  g_assert_false (pigeon_fault_server_received_has_prefix (server, "USER"));
+  g_assert_false (pigeon_fault_server_received_has_prefix (server, "QUIT"));
+  g_assert_cmpint (count (fixture, "messages"), ==, 0);
+}
+
+/* Cancelled while deleting what was stored: the connection drops without
+ * QUIT, so the server deletes nothing (RFC 1939 §6); the message stays
+ * stored once, its ledger row with it, and the next fetch deletes it
+ * without downloading it again. */
+static void
+test_cancel_while_deleting (Fixture *fixture, gconstpointer user_data)
+{
+  g_autoptr (PigeonFaultServer) server =
+      pigeon_fault_server_new (NULL, PIGEON_FAULT_SERVER_PLAIN);
+  g_autoptr (PigeonFaultServer) again =
+      pigeon_fault_server_new (NULL, PIGEON_FAULT_SERVER_PLAIN);
+  g_autoptr (EngineFetch) job = NULL;
+  g_autoptr (EngineFetch) second = NULL;
+  g_autoptr (GError)      error = NULL;
+
+  script_login (server, capa_uidl);
+  pigeon_fault_server_expect (server, "LIST");
+  pigeon_fault_server_send_multiline (server, "+OK", "1 40", NULL);
+  pigeon_fault_server_expect (server, "UIDL");
+  pigeon_fault_server_send_multiline (server, "+OK", "1 u-one", NULL);
+  pigeon_fault_server_expect (server, "RETR 1");
+  pigeon_fault_server_send_multiline (server, "+OK", "Subject: one", "",
+                                      "first", NULL);
+  pigeon_fault_server_expect (server, "DELE 1");
+  pigeon_fault_server_stall (server, 2000);
+
+  job = run_fetch_cancelled_in (fixture, server, ENGINE_FETCH_PHASE_CLEANING,
+                                300, &error);
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  assert_script_done (server);
+  g_assert_false (pigeon_fault_server_received_has_prefix (server, "QUIT"));
+  g_assert_cmpint (count (fixture, "messages"), ==, 1);
+  g_assert_cmpint (count (fixture, "uidl_ledger WHERE uidl = 'u-one'"), ==, 1);
+  g_clear_error (&error);
+
+  script_login (again, capa_uidl);
+  pigeon_fault_server_expect (again, "LIST");
+  pigeon_fault_server_send_multiline (again, "+OK", "1 40", NULL);
+  pigeon_fault_server_expect (again, "UIDL");
+  pigeon_fault_server_send_multiline (again, "+OK", "1 u-one", NULL);
+  pigeon_fault_server_expect (again, "DELE 1");
+  pigeon_fault_server_send (again, "+OK\r\n");
+  pigeon_fault_server_expect (again, "QUIT");
+  pigeon_fault_server_send (again, "+OK\r\n");
+  second = run_fetch (fixture, again, &error);
+  g_assert_no_error (error);
+  assert_script_done (again);
+  g_assert_false (pigeon_fault_server_received_has_prefix (again, "RETR"));
+  g_assert_cmpuint (engine_fetch_get_deleted (second), ==, 1);
+  g_assert_cmpint (count (fixture, "messages"), ==, 1);
+}
+
 /* QUIT unanswered: whether the server deleted is unknown, so the rows
  * stay (marked), and the next listing decides. */
 static void
@@ -805,6 +934,10 @@ main (int argc, char *argv[])
        test_size_limit_top_refused);
   ADD ("/engine/fetch-faults/size-limit-top-fails-later",
        test_size_limit_top_fails_later);
+  ADD ("/engine/fetch-faults/cancel-while-connecting",
+       test_cancel_while_connecting);
+  ADD ("/engine/fetch-faults/cancel-while-deleting",
+       test_cancel_while_deleting);
   ADD ("/engine/fetch-faults/quit-unanswered", test_quit_unanswered);
   ADD ("/engine/fetch-faults/stls-withheld", test_stls_withheld);
   ADD ("/engine/fetch-faults/changed-certificate", test_changed_certificate);
