@@ -143,6 +143,27 @@ script_two_listed (PigeonFaultServer *server,
                                       NULL);
 }
 
+/* Logged in, then LIST and UIDL of one message, u-one, of 40 octets. */
+static void
+script_one_listed (PigeonFaultServer *server)
+{
+  script_login (server, capa_uidl);
+  pigeon_fault_server_expect (server, "LIST");
+  pigeon_fault_server_send_multiline (server, "+OK", "1 40", NULL);
+  pigeon_fault_server_expect (server, "UIDL");
+  pigeon_fault_server_send_multiline (server, "+OK", "1 u-one", NULL);
+}
+
+/* ... and that message retrieved. */
+static void
+script_one_retrieved (PigeonFaultServer *server)
+{
+  script_one_listed (server);
+  pigeon_fault_server_expect (server, "RETR 1");
+  pigeon_fault_server_send_multiline (server, "+OK", "Subject: one", "",
+                                      "first", NULL);
+}
+
 /* @rest: (nullable): messages whose rest to download */
 static EngineFetch *
 run_fetch_with_rest (Fixture           *fixture,
@@ -779,14 +800,7 @@ test_cancel_while_deleting (Fixture *fixture, gconstpointer user_data)
   g_autoptr (EngineFetch) second = NULL;
   g_autoptr (GError)      error = NULL;
 
-  script_login (server, capa_uidl);
-  pigeon_fault_server_expect (server, "LIST");
-  pigeon_fault_server_send_multiline (server, "+OK", "1 40", NULL);
-  pigeon_fault_server_expect (server, "UIDL");
-  pigeon_fault_server_send_multiline (server, "+OK", "1 u-one", NULL);
-  pigeon_fault_server_expect (server, "RETR 1");
-  pigeon_fault_server_send_multiline (server, "+OK", "Subject: one", "",
-                                      "first", NULL);
+  script_one_retrieved (server);
   pigeon_fault_server_expect (server, "DELE 1");
   pigeon_fault_server_stall (server, 2000);
 
@@ -799,11 +813,7 @@ test_cancel_while_deleting (Fixture *fixture, gconstpointer user_data)
   g_assert_cmpint (count (fixture, "uidl_ledger WHERE uidl = 'u-one'"), ==, 1);
   g_clear_error (&error);
 
-  script_login (again, capa_uidl);
-  pigeon_fault_server_expect (again, "LIST");
-  pigeon_fault_server_send_multiline (again, "+OK", "1 40", NULL);
-  pigeon_fault_server_expect (again, "UIDL");
-  pigeon_fault_server_send_multiline (again, "+OK", "1 u-one", NULL);
+  script_one_listed (again);
   pigeon_fault_server_expect (again, "DELE 1");
   pigeon_fault_server_send (again, "+OK\r\n");
   pigeon_fault_server_expect (again, "QUIT");
@@ -826,14 +836,7 @@ test_quit_unanswered (Fixture *fixture, gconstpointer user_data)
   g_autoptr (EngineFetch) job = NULL;
   g_autoptr (GError)      error = NULL;
 
-  script_login (server, capa_uidl);
-  pigeon_fault_server_expect (server, "LIST");
-  pigeon_fault_server_send_multiline (server, "+OK", "1 40", NULL);
-  pigeon_fault_server_expect (server, "UIDL");
-  pigeon_fault_server_send_multiline (server, "+OK", "1 u-one", NULL);
-  pigeon_fault_server_expect (server, "RETR 1");
-  pigeon_fault_server_send_multiline (server, "+OK", "Subject: one", "",
-                                      "first", NULL);
+  script_one_retrieved (server);
   pigeon_fault_server_expect (server, "DELE 1");
   pigeon_fault_server_send (server, "+OK\r\n");
   pigeon_fault_server_expect (server, "QUIT");
