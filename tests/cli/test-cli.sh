@@ -23,6 +23,42 @@ run --help
 check "--help exits 0" test "$rc" -eq 0
 check "--help lists --version" grep -q -- '--version' "$out"
 check "--help says what pigeon-cli is" grep -q 'without a display' "$out"
+for command in account fetch list search show mark move delete folder \
+  import export; do
+  check "--help lists the $command command" grep -qE "^  $command " "$out"
+done
+for status in 0 1 2 3 4 5; do
+  check "--help says what exit status $status means" \
+    grep -qE "^  $status  [a-z]" "$out"
+done
+
+# Each command's --help shows the options issue #5 gives it.
+help_has () {  # help_has "COMMAND WORDS" OPTION...
+  local command=$1 option
+  shift
+  # shellcheck disable=SC2086 # the command's words are split on purpose
+  "$cli" $command --help >"$out" 2>&1 || return 1
+  for option in "$@"; do
+    grep -qE -- "(^| )$option([ =,]|$)" "$out" || return 1
+  done
+}
+check "account add --help shows its options" help_has "account add" \
+  --name --email --host --port --security --user --password-stdin \
+  --keep-on-server --delete-after-days --delete-when-deleted-locally \
+  --size-limit --ca-file --pin-certificate --allow-insecure-auth
+check "account list --help shows --json" help_has "account list" --json
+check "fetch --help shows its options" help_has fetch --account \
+  --password-stdin
+check "list --help shows its options" help_has list --folder --unread \
+  --flagged --limit --json
+check "search --help shows its options" help_has search --limit --json
+check "show --help shows --raw" help_has show --raw
+check "mark --help shows its options" help_has mark --read --unread \
+  --flagged --unflagged
+check "move --help shows --folder" help_has move --folder
+check "delete --help shows --permanently" help_has delete --permanently
+check "import --help shows --folder" help_has import --folder
+check "export --help shows its options" help_has export --folder --mbox --eml
 
 run --no-such-option
 check "an unknown option exits 2" test "$rc" -eq 2
