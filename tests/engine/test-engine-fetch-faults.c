@@ -826,6 +826,50 @@ test_cancel_while_deleting (Fixture *fixture, gconstpointer user_data)
   g_assert_cmpint (count (fixture, "messages"), ==, 1);
 }
 
+/* DESIGN.md invariant 4 over POP3: a message no MIME parser can read is
+ * stored all the same, byte for byte, marked unreadable, and only then
+ * deleted from the server. */
+static void
+test_unreadable_message_stored (Fixture *fixture, gconstpointer user_data)
+{
+  static const guint8           junk[] = { 0xff, 0xfe, 0x00, 'A',  0x00, '\r',
+                                           '\n', 0x80, 0x1b, '\r', '\n' };
+  g_autoptr (PigeonFaultServer) server =
+      pigeon_fault_server_new (NULL, PIGEON_FAULT_SERVER_PLAIN);
+  g_autoptr (GByteArray)  reply = g_byte_array_new ();
+  g_autoptr (GBytes)      raw = NULL;
+  g_autoptr (GBytes)      sent = NULL;
+  g_autoptr (EngineFetch) job = NULL;
+  g_autoptr (GError)      error = NULL;
+  gint64                  id;
+
+  g_byte_array_append (reply, (const guint8 *) "+OK\r\n", 5);
+  g_byte_array_append (reply, junk, sizeof junk);
+  g_byte_array_append (reply, (const guint8 *) ".\r\n", 3);
+  script_one_listed (server);
+  pigeon_fault_server_expect (server, "RETR 1");
+  sent = g_bytes_new (reply->data, reply->len);
+  pigeon_fault_server_send_bytes (server, sent);
+  pigeon_fault_server_expect (server, "DELE 1");
+  pigeon_fault_server_send (server, "+OK\r\n");
+  pigeon_fault_server_expect (server, "QUIT");
+  pigeon_fault_server_send (server, "+OK\r\n");
+
+  job = run_fetch (fixture, server, &error);
+  g_assert_no_error (error);
+  assert_script_done (server);
+  g_assert_cmpuint (engine_fetch_get_stored (job), ==, 1);
+  g_assert_cmpint (count (fixture, "messages WHERE status & 2 AND subject = "
+                                   "'(unreadable message)'"),
+                   ==, 1);
+
+  id = store_test_sql_int (fixture->path, "SELECT id FROM messages");
+  raw = store_database_get_raw (fixture->db, id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (raw, NULL), g_bytes_get_size (raw), junk,
+                   sizeof junk);
+}
+
 /* QUIT unanswered: whether the server deleted is unknown, so the rows
  * stay (marked), and the next listing decides. */
 static void
@@ -941,6 +985,8 @@ main (int argc, char *argv[])
        test_cancel_while_connecting);
   ADD ("/engine/fetch-faults/cancel-while-deleting",
        test_cancel_while_deleting);
+  ADD ("/engine/fetch-faults/unreadable-message-stored",
+       test_unreadable_message_stored);
   ADD ("/engine/fetch-faults/quit-unanswered", test_quit_unanswered);
   ADD ("/engine/fetch-faults/stls-withheld", test_stls_withheld);
   ADD ("/engine/fetch-faults/changed-certificate", test_changed_certificate);
