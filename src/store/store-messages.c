@@ -676,12 +676,6 @@ insert_job (StoreConnection *conn, StoreJob *job)
       _store_job_return_error (job, error);
       return;
     }
-  /* The cache now holds mostly the pages of the raw bytes just written,
-   * which nothing reads again; the few b-tree pages the next batch needs
-   * come back from the kernel's cache. Let go, a 10,000 message fetch
-   * peaks at 70-76 MB against 82-96 at the same speed, and an import of
-   * 100,000 at 10 MB less within noise of its speed. */
-  sqlite3_db_release_memory (_store_connection_get_db (conn));
 
   _store_job_return_pointer (job, g_steal_pointer (&ids),
                              (GDestroyNotify) g_array_unref);
