@@ -46,21 +46,10 @@ compare_paths (gconstpointer a, gconstpointer b)
   return g_strcmp0 (x->path, y->path);
 }
 
-/**
- * engine_mail_source_list_eml:
- * @dir: a directory
- * @error: return location for a #GError
- *
- * The messages of a directory of saved messages: its regular files named
- * *.eml in any case (Outlook and Windows write .EML), dotfiles left out,
- * in name order. What decides that a directory is one (detection) and
- * what the import reads are this one list.
- *
- * Returns: (transfer full) (element-type EngineMaildirEntry): the files,
- *   each with its modification time, or %NULL with @error set
- */
-GPtrArray *
-engine_mail_source_list_eml (const char *dir, GError **error)
+/* The regular *.eml files of @dir, any case, no dotfiles, unsorted; at
+ * most @most of them (detection needs one, the import all). */
+static GPtrArray *
+list_eml (const char *dir, guint most, GError **error)
 {
   g_autoptr (GDir)      handle = NULL;
   g_autoptr (GPtrArray) files = NULL;
@@ -78,7 +67,7 @@ engine_mail_source_list_eml (const char *dir, GError **error)
 
   files = g_ptr_array_new_with_free_func (
       (GDestroyNotify) engine_maildir_entry_free);
-  while ((name = g_dir_read_name (handle)) != NULL)
+  while (files->len < most && (name = g_dir_read_name (handle)) != NULL)
     {
       g_autofree char    *path = NULL;
       GStatBuf            st;
@@ -96,8 +85,30 @@ engine_mail_source_list_eml (const char *dir, GError **error)
       g_ptr_array_add (files, entry);
     }
 
-  g_ptr_array_sort (files, compare_paths);
   return g_steal_pointer (&files);
+}
+
+/**
+ * engine_mail_source_list_eml:
+ * @dir: a directory
+ * @error: return location for a #GError
+ *
+ * The messages of a directory of saved messages: its regular files named
+ * *.eml in any case (Outlook and Windows write .EML), dotfiles left out,
+ * in name order. Detection takes a directory for one when the same
+ * filter (list_eml()) finds a first file there.
+ *
+ * Returns: (transfer full) (element-type EngineMaildirEntry): the files,
+ *   each with its modification time, or %NULL with @error set
+ */
+GPtrArray *
+engine_mail_source_list_eml (const char *dir, GError **error)
+{
+  GPtrArray *files = list_eml (dir, G_MAXUINT, error);
+
+  if (files != NULL)
+    g_ptr_array_sort (files, compare_paths);
+  return files;
 }
 
 /**
@@ -150,7 +161,7 @@ engine_mail_source_detect (const char           *path,
           *out_kind = ENGINE_MAIL_SOURCE_MAILDIR;
           return TRUE;
         }
-      eml = engine_mail_source_list_eml (path, error);
+      eml = list_eml (path, 1, error);
       if (eml == NULL)
         return FALSE;
       if (eml->len > 0)

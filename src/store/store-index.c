@@ -796,6 +796,20 @@ column_strdup (sqlite3_stmt *stmt, int column)
   return g_strdup ((const char *) sqlite3_column_text (stmt, column));
 }
 
+/* The body text of the raw message in @column, by the engine's
+ * @body_text (NULL when there is none). */
+static char *
+column_body_text (sqlite3_stmt *stmt, int column, StoreBodyTextFunc body_text)
+{
+  g_autoptr (GBytes) raw = NULL;
+
+  if (body_text == NULL)
+    return NULL;
+  raw = g_bytes_new (sqlite3_column_blob (stmt, column),
+                     (gsize) sqlite3_column_bytes (stmt, column));
+  return body_text (raw);
+}
+
 /* The texts of each stored message, as store-messages.c insert_index()
  * logs them: list columns and attachment names from their tables, the
  * body text from the engine (store_library_set_body_text_func()). */
@@ -865,16 +879,13 @@ rebuild (StoreIndexer *self, StoreConnection *store, GError **error)
 
   while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
     {
-      g_autoptr (GBytes) raw =
-          g_bytes_new (sqlite3_column_blob (stmt, 4),
-                       (gsize) sqlite3_column_bytes (stmt, 4));
       IndexEntry entry = {
         .message_id = sqlite3_column_int64 (stmt, 0),
         .op = OP_INSERT,
         .subject = column_strdup (stmt, 1),
         .sender = column_strdup (stmt, 2),
         .recipients = column_strdup (stmt, 3),
-        .body = body_text != NULL ? body_text (raw) : NULL,
+        .body = column_body_text (stmt, 4, body_text),
         .attachments = column_strdup (stmt, 5),
       };
       gboolean applied = apply_one (self, &entry, error);
@@ -939,13 +950,7 @@ fill_body_texts (StoreConnection *store, GArray *entries, GError **error)
       sqlite3_bind_int64 (stmt, 1, entry->message_id);
       rc = sqlite3_step (stmt);
       if (rc == SQLITE_ROW)
-        {
-          g_autoptr (GBytes) raw =
-              g_bytes_new (sqlite3_column_blob (stmt, 0),
-                           (gsize) sqlite3_column_bytes (stmt, 0));
-
-          entry->body = body_text (raw);
-        }
+        entry->body = column_body_text (stmt, 0, body_text);
       sqlite3_reset (stmt);
       if (rc != SQLITE_ROW && rc != SQLITE_DONE)
         {
