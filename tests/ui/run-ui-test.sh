@@ -44,8 +44,16 @@ if [ -n "${PIGEON_TEST_WM:-}" ]; then
     xprop -root _NET_SUPPORTING_WM_CHECK 2>/dev/null | grep -q 'window id' && break
     sleep 0.1
   done
-  xprop -root _NET_SUPPORTING_WM_CHECK 2>/dev/null | grep -q 'window id' \
-    || { echo "$PIGEON_TEST_WM did not start:"; cat "$scratch/wm.log"; exit 1; }
+  if ! xprop -root _NET_SUPPORTING_WM_CHECK 2>/dev/null | grep -q 'window id'; then
+    # Once seen: openbox could not open a display Xvfb had announced.
+    # What Xvfb said, and whether it still runs, tell the next one why.
+    echo "$PIGEON_TEST_WM did not start on $DISPLAY:"
+    cat "$scratch/wm.log"
+    kill -0 "$xvfb_pid" 2>/dev/null && echo "(Xvfb still runs)" || echo "(Xvfb is gone)"
+    echo "Xvfb said:"
+    cat "$scratch/xvfb.log"
+    exit 1
+  fi
 fi
 
 export HOME="$scratch/home"
