@@ -1226,6 +1226,44 @@ test_hostile_deep_nesting (void)
   assert_lacks (summary->body_text, "deep");
 }
 
+/* An attachment long enough to be counted in blocks: random content,
+ * 76-character lines, and a stray byte in every tenth line, so bytes to
+ * skip fall inside blocks as well as at their edges. */
+static void
+test_attachment_base64_size_long (void)
+{
+  g_autoptr (GRand)   rand = g_rand_new_with_seed (4);
+  guchar              content[10007];
+  g_autoptr (GString) message =
+      g_string_new ("Content-Type: multipart/mixed; boundary=b\r\n\r\n"
+                    "--b\r\nContent-Type: text/plain\r\n\r\nsee attached\r\n"
+                    "--b\r\nContent-Type: application/octet-stream\r\n"
+                    "Content-Disposition: attachment; filename=a.bin\r\n"
+                    "Content-Transfer-Encoding: base64\r\n\r\n");
+  g_autofree char *encoded = NULL;
+  gsize            length;
+
+  for (gsize i = 0; i < sizeof content; i++)
+    content[i] = (guchar) g_rand_int_range (rand, 0, 256);
+  encoded = g_base64_encode (content, sizeof content);
+  length = strlen (encoded);
+  for (gsize line = 0; line * 76 < length; line++)
+    {
+      g_string_append_len (message, encoded + line * 76,
+                           MIN (76, length - line * 76));
+      g_string_append (message, line % 10 == 3 ? "*\r\n" : "\r\n");
+    }
+  g_string_append (message, "--b--\r\n");
+
+  {
+    g_autoptr (MimeSummary) summary = summarise_string (message->str);
+
+    assert_summary_valid (summary);
+    g_assert_cmpuint (summary->attachments->len, ==, 1);
+    g_assert_cmpuint (attachment (summary, 0)->size, ==, sizeof content);
+  }
+}
+
 /* Base64 attachments are measured without decoding: the size must be
  * what decoding gives, whatever the line breaks, spaces, padding and
  * stray bytes. */
@@ -1265,6 +1303,7 @@ test_attachment_base64_size (void)
       g_assert_cmpuint (summary->attachments->len, ==, 1);
       g_assert_cmpuint (attachment (summary, 0)->size, ==, cases[i].size);
     }
+  test_attachment_base64_size_long ();
 }
 
 int
