@@ -319,6 +319,7 @@ engine_mbox_reader_next (EngineMboxReader *reader,
   gsize                  len;
   gsize                  blank = 0;
   gint64                 time;
+  gint64                 separator_time;
   int                    r;
 
   g_return_val_if_fail (reader != NULL, NULL);
@@ -365,9 +366,16 @@ engine_mbox_reader_next (EngineMboxReader *reader,
       if (r == 0)
         break;
 
-      if (blank > 0 && is_from_line (line, len) &&
-          parse_from_line (line, len, &reader->next_time))
+      /* After an empty line, a From_ line that parses is a separator.
+       * Without one, it must also name a whole date (month, day, clock
+       * and year): files joined with cat(1), or written by tools that
+       * leave the empty line out, would otherwise fuse their messages,
+       * while body text such as "From here on 12:00 2011" stays body. */
+      if (is_from_line (line, len) &&
+          parse_from_line (line, len, &separator_time) &&
+          (blank > 0 || separator_time != 0))
         {
+          reader->next_time = separator_time;
           reader->have_next = TRUE;
           break;
         }

@@ -561,6 +561,36 @@ test_read_unquoted_from (gconstpointer data)
   g_assert_cmpint (g_array_index (r->times, gint64, 1), ==, 1310191200);
 }
 
+/* Messages with no empty line between them (files joined with cat, or
+ * written by tools that leave it out) are still apart, and the last line
+ * of each stays its own; a "From " line that is no separator stays body
+ * text, empty line or not. */
+static void
+test_read_no_empty_line (gconstpointer data)
+{
+  g_autoptr (ReadResult) r =
+      read_all_str ("From a Mon Jan  1 00:00:00 2024\n"
+                    "S: 1\n"
+                    "\n"
+                    "last line\n"
+                    "From b Tue Jan  2 00:00:00 2024\n"
+                    "S: 2\n"
+                    "\n"
+                    "From the start, no empty line.\n"
+                    "no final newline"
+                    "\nFrom c Wed Jan  3 00:00:00 2024\r\n"
+                    "S: 3\r\n",
+                    GPOINTER_TO_INT (data));
+
+  g_assert_cmpuint (r->messages->len, ==, 3);
+  assert_message (r, 0, "S: 1\n\nlast line\n");
+  assert_message (r, 1,
+                  "S: 2\n\nFrom the start, no empty line.\nno final newline\n");
+  assert_message (r, 2, "S: 3\r\n");
+  g_assert_cmpint (g_array_index (r->times, gint64, 1), ==, 1704153600);
+  g_assert_cmpint (g_array_index (r->times, gint64, 2), ==, 1704240000);
+}
+
 static void
 test_read_crlf_file (gconstpointer data)
 {
@@ -779,6 +809,10 @@ main (int argc, char *argv[])
                         test_read_thunderbird);
   g_test_add_data_func ("/engine/mbox/read/unquoted-from",
                         GINT_TO_POINTER (TRUE), test_read_unquoted_from);
+  g_test_add_data_func ("/engine/mbox/read/no-empty-line",
+                        GINT_TO_POINTER (FALSE), test_read_no_empty_line);
+  g_test_add_data_func ("/engine/mbox/read/no-empty-line-chunky",
+                        GINT_TO_POINTER (TRUE), test_read_no_empty_line);
   g_test_add_data_func ("/engine/mbox/read/crlf", GINT_TO_POINTER (TRUE),
                         test_read_crlf_file);
   g_test_add_func ("/engine/mbox/read/separators", test_read_separators);
