@@ -17,6 +17,7 @@
 #include "pigeon-test-files.h"
 #include "pop3-error.h"
 #include "store-test-sync.h"
+#include "store-test-vfs.h"
 
 /* The fetch against servers that do what Dovecot does not: response
  * codes, no UIDL, duplicate UIDLs, drops mid-message, withheld STLS and a
@@ -826,6 +827,42 @@ test_cancel_while_deleting (Fixture *fixture, gconstpointer user_data)
   g_assert_cmpint (count (fixture, "messages"), ==, 1);
 }
 
+static void
+snapshot_wal_syncs (gpointer server, gpointer data)
+{
+  *(guint *) data = store_test_vfs_wal_syncs ();
+}
+
+/* The message is on the disk for sure before its DELE (DESIGN.md, the
+ * no-loss contract): when the DELE reaches the server, the store's WAL
+ * has been synced since the fetch began, which commits at the store's
+ * usual synchronous=NORMAL never do. Without that, a power cut just
+ * after the DELE could take the only copy. */
+static void
+test_durable_before_dele (Fixture *fixture, gconstpointer user_data)
+{
+  g_autoptr (PigeonFaultServer) server =
+      pigeon_fault_server_new (NULL, PIGEON_FAULT_SERVER_PLAIN);
+  g_autoptr (EngineFetch) job = NULL;
+  g_autoptr (GError)      error = NULL;
+  guint                   before;
+  guint                   at_dele = 0;
+
+  script_one_retrieved (server);
+  pigeon_fault_server_expect (server, "DELE 1");
+  pigeon_fault_server_call (server, snapshot_wal_syncs, &at_dele);
+  pigeon_fault_server_send (server, "+OK\r\n");
+  pigeon_fault_server_expect (server, "QUIT");
+  pigeon_fault_server_send (server, "+OK\r\n");
+
+  before = store_test_vfs_wal_syncs ();
+  job = run_fetch (fixture, server, &error);
+  g_assert_no_error (error);
+  assert_script_done (server);
+  g_assert_cmpuint (engine_fetch_get_deleted (job), ==, 1);
+  g_assert_cmpuint (at_dele, >, before);
+}
+
 /* DESIGN.md invariant 4 over POP3: a message no MIME parser can read is
  * stored all the same, byte for byte, marked unreadable, and only then
  * deleted from the server. */
@@ -957,11 +994,13 @@ int
 main (int argc, char *argv[])
 {
   g_test_init (&argc, &argv, NULL);
+  store_test_vfs_install ();
 
 #define ADD(path, func)                                                        \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
   ADD ("/engine/fetch-faults/in-use", test_in_use);
+  ADD ("/engine/fetch-faults/durable-before-dele", test_durable_before_dele);
   ADD ("/engine/fetch-faults/sys-temp", test_sys_temp);
   ADD ("/engine/fetch-faults/auth", test_auth);
   ADD ("/engine/fetch-faults/bad-password", test_bad_password_without_code);

@@ -35,6 +35,7 @@ typedef enum
   STEP_STALL,
   STEP_CLOSE,
   STEP_START_TLS,
+  STEP_CALL,
 } StepKind;
 
 typedef enum
@@ -54,6 +55,8 @@ typedef struct
   MatchKind match;       /* STEP_EXPECT */
   char     *pattern;     /* STEP_EXPECT */
   GRegex   *regex;       /* STEP_EXPECT with MATCH_REGEX */
+  GFunc     call;        /* STEP_CALL */
+  gpointer  call_data;   /* STEP_CALL */
 } Step;
 
 struct _PigeonFaultServer
@@ -793,6 +796,11 @@ run_step (PigeonFaultServer *self)
       begin_tls (self, TRUE);
       break;
 
+    case STEP_CALL:
+      step->call (self, step->call_data);
+      advance (self);
+      break;
+
     default:
       g_assert_not_reached ();
     }
@@ -1457,6 +1465,34 @@ pigeon_fault_server_stall (PigeonFaultServer *self, guint ms)
   step->kind = STEP_STALL;
   step->ms = ms;
   step->description = g_strdup_printf ("stall %u ms", ms);
+  add_step (self, step);
+}
+
+/**
+ * pigeon_fault_server_call:
+ * @self: a server not started yet
+ * @func: (scope forever): called with @self and @data, on the server's
+ *   thread
+ * @data: for @func
+ *
+ * Adds a step that calls @func when the script reaches it: a test sees
+ * the client's side at that moment (what it had written to its disk
+ * when a DELE came, say) without racing the client.
+ */
+void
+pigeon_fault_server_call (PigeonFaultServer *self, GFunc func, gpointer data)
+{
+  Step *step;
+
+  g_return_if_fail (self != NULL);
+  g_return_if_fail (self->listener == NULL);
+  g_return_if_fail (func != NULL);
+
+  step = g_new0 (Step, 1);
+  step->kind = STEP_CALL;
+  step->call = func;
+  step->call_data = data;
+  step->description = g_strdup ("call");
   add_step (self, step);
 }
 

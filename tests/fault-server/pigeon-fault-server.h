@@ -97,6 +97,8 @@ void pigeon_fault_server_expect_prefix (PigeonFaultServer *self,
 void pigeon_fault_server_expect_regex (PigeonFaultServer *self,
                                        const char        *pattern);
 void pigeon_fault_server_stall (PigeonFaultServer *self, guint ms);
+void
+pigeon_fault_server_call (PigeonFaultServer *self, GFunc func, gpointer data);
 void pigeon_fault_server_close (PigeonFaultServer *self);
 void pigeon_fault_server_start_tls (PigeonFaultServer *self);
 

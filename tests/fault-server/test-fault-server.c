@@ -546,6 +546,53 @@ test_stall (Fixture *fixture, gconstpointer data)
   assert_wait_ok (fixture->server);
 }
 
+typedef struct
+{
+  guint    calls;
+  guint    received_then; /* lines the server had received at the call */
+  GThread *thread;
+} CallRecord;
+
+static void
+record_call (gpointer server, gpointer data)
+{
+  CallRecord *record = data;
+
+  record->calls++;
+  record->received_then = pigeon_fault_server_get_received (server)->len;
+  record->thread = g_thread_self ();
+}
+
+/* A call step runs once, on the server's thread, after the command
+ * expected before it and before the reply that follows. */
+static void
+test_call (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (Client) client = NULL;
+  g_autofree char   *reply = NULL;
+  CallRecord         record = { 0 };
+
+  fixture->server = pigeon_fault_server_new (NULL, PIGEON_FAULT_SERVER_PLAIN);
+  pigeon_fault_server_send_greeting (fixture->server, NULL);
+  pigeon_fault_server_expect (fixture->server, "NOOP");
+  pigeon_fault_server_call (fixture->server, record_call, &record);
+  pigeon_fault_server_send (fixture->server, "+OK after the call\r\n");
+  start_server (fixture->server);
+
+  client = client_connect (fixture->server);
+  g_free (client_read_line (client));
+  g_assert_cmpuint (record.calls, ==, 0);
+  client_write (client, "NOOP\r\n");
+  reply = client_read_line (client);
+  g_assert_cmpstr (reply, ==, "+OK after the call");
+  client_close (client);
+
+  assert_wait_ok (fixture->server);
+  g_assert_cmpuint (record.calls, ==, 1);
+  g_assert_cmpuint (record.received_then, ==, 1);
+  g_assert_true (record.thread != g_thread_self ());
+}
+
 static void
 test_garbage (Fixture *fixture, gconstpointer data)
 {
@@ -1102,6 +1149,7 @@ main (int argc, char *argv[])
   ADD ("/fault-server/script/setup-errors", test_setup_errors);
   ADD ("/fault-server/fault/close-mid-reply", test_close_mid_reply);
   ADD ("/fault-server/fault/stall", test_stall);
+  ADD ("/fault-server/script/call", test_call);
   ADD ("/fault-server/fault/garbage", test_garbage);
   ADD ("/fault-server/fault/long-line", test_long_line);
   ADD ("/fault-server/fault/multiline-unterminated",

@@ -1,0 +1,21 @@
+/* store-test-vfs.h
+ *
+ * Copyright The Pigeon authors
+ *
+ * SPDX-License-Identifier: GPL-3.0-or-later
+ */
+
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* An SQLite VFS over the default one that counts what reaches the disk
+ * for sure: a test installs it before it opens a store, then asks how
+ * often a WAL file was synced. A commit with synchronous=FULL syncs the
+ * WAL; one with NORMAL does not. */
+void  store_test_vfs_install (void);
+guint store_test_vfs_wal_syncs (void);
+
+G_END_DECLS
