@@ -115,6 +115,8 @@ cli_transfer_import (int argc, char **argv)
       result = cli_async_wait (&slot);
       if (!engine_import_finish (result, &imported, &error))
         {
+          /* What the failing path stored before it failed stays too. */
+          progress.before += imported;
           end_progress (&progress);
           if (progress.before > 0)
             g_printerr (g_dngettext (GETTEXT_PACKAGE,

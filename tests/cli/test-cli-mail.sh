@@ -451,6 +451,57 @@ check "a damaged store exits 5 in one line" fails_with 5 damaged
 check "... and is left byte for byte" \
   test "$(sha256sum <"$work/damaged/pigeon.db")" = "$damaged_sum"
 
+# --- a full disk ------------------------------------------------------------
+# A real one: a 40 MB tmpfs mounted in a mount namespace of this test's own
+# (so it goes when the test does), and 30 MB of mail imported into a store
+# on it. The import stops with a store error; what it stored before the
+# disk filled is said, is whole, and becomes searchable once there is room.
+full=$work/full
+mkdir -p "$full/mnt"
+py '
+import random, sys
+rng = random.Random(7)
+words = ["alpha", "bravo", "canal", "delta", "ember", "fjord", "grove", "harbor"]
+with open(sys.argv[1], "w") as f:
+    for i in range(1500):
+        f.write("From sender@example.org Mon Jan  1 00:00:00 2024\n")
+        f.write("From: Sender <sender@example.org>\nSubject: note %d\n" % i)
+        f.write("Message-ID: <full-%d@example.org>\n" % i)
+        f.write("Date: Mon, 1 Jan 2024 00:00:00 +0000\n\npelican\n")
+        for _ in range(300):
+            f.write(" ".join(rng.choice(words) + str(rng.randrange(10**6)) for _ in range(8)) + "\n")
+        f.write("\n")
+' "$full/mail.mbox"
+unshare -m bash -c '
+  set -u
+  cli=$1 full=$2 mail=$3
+  export PIGEON_DATA_DIR=$full/mnt/data
+  mount -t tmpfs -o size=40m pigeon-test "$full/mnt" || exit 90
+  "$cli" folder create Full >/dev/null || exit 91
+  "$cli" import --folder Full "$full/mail.mbox" >"$full/out" 2>"$full/err"
+  echo $? >"$full/rc"
+  "$cli" list --folder Full --limit 5000 --json >"$full/listed" 2>/dev/null
+  "$cli" export --folder Full --eml "$full/exported" >/dev/null 2>&1
+  echo $? >"$full/export-rc"
+  mount -o remount,size=200m "$full/mnt" || exit 92
+  "$cli" search pelican --limit 5000 --json >"$full/found" 2>/dev/null
+  "$cli" import --folder Full "$mail/001-plain-us-ascii.eml" >/dev/null 2>&1
+  echo $? >"$full/again-rc"
+' _ "$cli" "$full" "$mail"
+check "a private tmpfs for the full-disk test mounts" test $? -eq 0
+listed=$(py 'import json,sys; print(len(json.load(open(sys.argv[1]))["messages"]))' "$full/listed")
+check "an import onto a full disk exits 5" test "$(cat "$full/rc")" -eq 5
+check "... saying the disk is full" grep -q '^pigeon-cli: .*disk is full' "$full/err"
+check "... after storing some of the mail" test "$listed" -gt 0 -a "$listed" -lt 1500
+check "... and says how many it stored" \
+  grep -qx "Imported $listed messages into Full before the failure" "$full/err"
+check "what it stored is whole: every message exports" \
+  test "$(cat "$full/export-rc")" -eq 0 -a \
+  "$(find "$full/exported" -name '*.eml' | wc -l)" -eq "$listed"
+check "once there is room, all of it is searchable" \
+  test "$(py 'import json,sys; print(len(json.load(open(sys.argv[1]))["messages"]))' "$full/found")" -eq "$listed"
+check "... and the store takes mail again" test "$(cat "$full/again-rc")" -eq 0
+
 # --- help --------------------------------------------------------------------------
 run --help
 for command in list search show mark move delete folder import export; do
