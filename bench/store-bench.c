@@ -172,7 +172,8 @@ main (int argc, char *argv[])
   start = now_ms ();
   engine_import_async (db, maildir, store_test_folder_id (db, "bench/Inbox"),
                        NULL, NULL, NULL, pigeon_test_store_result_cb, &result);
-  if (!engine_import_finish (pigeon_test_wait_for (&result), &imported, &error))
+  if (!engine_import_finish (pigeon_test_wait_for (&result), &imported, NULL,
+                             &error))
     g_error ("import: %s", error->message);
   /* Ingest ends when the messages can be found: the index follows the
    * store on its own thread, a batch or two behind. */

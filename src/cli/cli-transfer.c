@@ -17,7 +17,8 @@
 
 typedef struct
 {
-  guint64  before; /* messages of the paths done already */
+  guint64  before;  /* messages stored from the paths done already */
+  guint64  skipped; /* ... and left out, as already in the folder */
   gboolean shown;
 } Progress;
 
@@ -27,7 +28,7 @@ static void
 on_import_progress_cb (guint64 done, gpointer user_data)
 {
   Progress *progress = user_data;
-  gulong    count = (gulong) (progress->before + done);
+  gulong    count = (gulong) (progress->before + progress->skipped + done);
 
   g_printerr ("\r");
   /* Translators: progress of "pigeon-cli import", redrawn in place. */
@@ -57,6 +58,29 @@ end_progress (Progress *progress)
   if (progress->shown)
     g_printerr ("\n");
   progress->shown = FALSE;
+}
+
+/* Says how many messages an import left out because the folder held
+ * them already: a file imported again brings in only what is missing. */
+static void
+print_skipped (const Progress *progress, const char *folder, gboolean failed)
+{
+  g_autofree char *line = NULL;
+
+  if (progress->skipped == 0)
+    return;
+  line = g_strdup_printf (
+      g_dngettext (GETTEXT_PACKAGE,
+                   "Left out %lu message that %s already held\n",
+                   "Left out %lu messages that %s already held\n",
+                   (gulong) progress->skipped),
+      (gulong) progress->skipped, folder);
+  /* With the failure on stderr, so the summary of a good run stays
+   * alone on stdout. */
+  if (failed)
+    g_printerr ("%s", line);
+  else
+    g_print ("%s", line);
 }
 
 /**
@@ -108,15 +132,17 @@ cli_transfer_import (int argc, char **argv)
       g_autoptr (GAsyncResult) result = NULL;
       GAsyncResult            *slot = NULL;
       guint64                  imported = 0;
+      guint64                  skipped = 0;
 
       engine_import_async (db, argv[i], target->id,
                            terminal ? on_import_progress_cb : NULL, &progress,
                            NULL, cli_async_done, &slot);
       result = cli_async_wait (&slot);
-      if (!engine_import_finish (result, &imported, &error))
+      if (!engine_import_finish (result, &imported, &skipped, &error))
         {
           /* What the failing path stored before it failed stays too. */
           progress.before += imported;
+          progress.skipped += skipped;
           end_progress (&progress);
           if (progress.before > 0)
             g_printerr (g_dngettext (GETTEXT_PACKAGE,
@@ -126,9 +152,11 @@ cli_transfer_import (int argc, char **argv)
                                      "the failure\n",
                                      (gulong) progress.before),
                         (gulong) progress.before, target->full_name);
+          print_skipped (&progress, target->full_name, TRUE);
           return cli_fail (error);
         }
       progress.before += imported;
+      progress.skipped += skipped;
     }
 
   end_progress (&progress);
@@ -136,6 +164,7 @@ cli_transfer_import (int argc, char **argv)
                         "Imported %lu messages into %s\n",
                         (gulong) progress.before),
            (gulong) progress.before, target->full_name);
+  print_skipped (&progress, target->full_name, FALSE);
   return CLI_EXIT_OK;
 }
 

@@ -51,9 +51,10 @@ typedef struct
 
   GPtrArray *ready; /* parsed, waiting for the store */
   gboolean   parsing;
-  gboolean   storing;
+  guint      storing; /* messages in the batch being stored, or 0 */
   GError    *error;
   guint64    imported;
+  guint64    skipped; /* already in the folder */
 } ImportData;
 
 static void
@@ -276,7 +277,6 @@ store_batch_cb (GObject      *source_object,
   g_autoptr (GArray) ids = NULL;
   GError            *error = NULL;
 
-  data->storing = FALSE;
   ids = store_database_insert_finish (data->db, result, &error);
   if (ids == NULL)
     {
@@ -288,9 +288,11 @@ store_batch_cb (GObject      *source_object,
   else
     {
       data->imported += ids->len;
+      data->skipped += data->storing - ids->len;
       if (data->progress != NULL)
-        data->progress (data->imported, data->progress_data);
+        data->progress (data->imported + data->skipped, data->progress_data);
     }
+  data->storing = 0;
 
   advance (g_steal_pointer (&task));
 }
@@ -311,10 +313,9 @@ advance (GTask *task)
 
       if (batch->len > 0)
         {
-          data->storing = TRUE;
-          store_database_insert_async (data->db, data->folder_id, 0, batch,
-                                       FALSE, NULL, store_batch_cb,
-                                       g_object_ref (task));
+          data->storing = batch->len;
+          store_database_import_async (data->db, data->folder_id, batch, NULL,
+                                       store_batch_cb, g_object_ref (task));
         }
     }
 
@@ -348,8 +349,8 @@ advance (GTask *task)
  * @path: an mbox file (mboxrd or mboxo, as Thunderbird's local folders
  *   are), a Maildir, a directory of .eml files, or one .eml file
  * @folder_id: the folder the messages go to
- * @progress: (nullable): told the count of stored messages after each
- *   batch
+ * @progress: (nullable): told after each batch how many messages were
+ *   dealt with: stored, or left out as already in the folder
  * @progress_data: data for @progress
  * @cancellable: (nullable): stops the import after the batch in hand;
  *   what was stored stays
@@ -392,6 +393,8 @@ engine_import_async (StoreDatabase      *db,
  * engine_import_finish:
  * @out_imported: (out) (optional): how many messages were stored, also
  *   when the import failed part-way
+ * @out_skipped: (out) (optional): how many were left out because the
+ *   folder held them already, byte for byte (store_database_import_async())
  *
  * Returns: %TRUE, or %FALSE with %ENGINE_ERROR_NOT_MAIL (the path is not
  *   mail), a #GIOError (unreadable file, cancelled) or a #StoreError
@@ -399,6 +402,7 @@ engine_import_async (StoreDatabase      *db,
 gboolean
 engine_import_finish (GAsyncResult *result,
                       guint64      *out_imported,
+                      guint64      *out_skipped,
                       GError      **error)
 {
   ImportData *data;
@@ -408,5 +412,7 @@ engine_import_finish (GAsyncResult *result,
   data = g_task_get_task_data (G_TASK (result));
   if (out_imported != NULL)
     *out_imported = data->imported;
+  if (out_skipped != NULL)
+    *out_skipped = data->skipped;
   return g_task_propagate_boolean (G_TASK (result), error);
 }

@@ -26,6 +26,7 @@ void     engine_import_async (StoreDatabase      *db,
                               gpointer            user_data);
 gboolean engine_import_finish (GAsyncResult *result,
                                guint64      *out_imported,
+                               guint64      *out_skipped,
                                GError      **error);
 
 G_END_DECLS

@@ -27,6 +27,7 @@ typedef struct
   gint64     account_id;
   GPtrArray *messages;
   gboolean   durable;
+  gboolean   skip_copies; /* store_database_import_async() */
 } InsertData;
 
 typedef struct
@@ -632,6 +633,51 @@ insert_one (StoreConnection       *conn,
   return key;
 }
 
+/* Whether @folder_id already holds @message byte for byte. Found by its
+ * Message-ID (indexed) and size first; only those candidates' bytes are
+ * compared. */
+static gboolean
+folder_has_copy (StoreConnection       *conn,
+                 gint64                 folder_id,
+                 const StoreNewMessage *message,
+                 gboolean              *out_found,
+                 GError               **error)
+{
+  sqlite3_stmt *stmt;
+  int           rc;
+
+  *out_found = FALSE;
+  if (message->message_id == NULL || *message->message_id == '\0')
+    return TRUE;
+
+  stmt = _store_connection_prepare (
+      conn,
+      "SELECT 1 FROM messages m JOIN message_bodies b ON b.id = m.body_id "
+      "WHERE m.message_id = ? AND m.folder_id = ? AND m.size = ? "
+      "AND b.raw = ? LIMIT 1",
+      error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_text (stmt, 1, message->message_id, -1, SQLITE_STATIC);
+  sqlite3_bind_int64 (stmt, 2, folder_id);
+  sqlite3_bind_int64 (stmt, 3,
+                      message->raw != NULL
+                          ? (sqlite3_int64) g_bytes_get_size (message->raw)
+                          : 0);
+  bind_raw (stmt, 4, message);
+  rc = sqlite3_step (stmt);
+  sqlite3_reset (stmt);
+  sqlite3_clear_bindings (stmt);
+  if (rc == SQLITE_ROW)
+    *out_found = TRUE;
+  else if (rc != SQLITE_DONE)
+    {
+      _store_connection_set_error (conn, rc, error);
+      return FALSE;
+    }
+  return TRUE;
+}
+
 /* All of a batch or none of it, ledger rows included (DESIGN.md
  * invariant 2). */
 static void
@@ -665,6 +711,16 @@ insert_job (StoreConnection *conn, StoreJob *job)
           goto failed;
         }
 
+      if (data->skip_copies)
+        {
+          gboolean found;
+
+          if (!folder_has_copy (conn, data->folder_id, message, &found, &error))
+            goto failed;
+          if (found)
+            continue;
+        }
+
       key = insert_one (conn, data, in_inbox, in_trash, message, &error);
       if (key < 0)
         goto failed;
@@ -684,6 +740,30 @@ insert_job (StoreConnection *conn, StoreJob *job)
 failed:
   _store_connection_rollback (conn);
   _store_job_return_error (job, error);
+}
+
+static void
+start_insert (StoreDatabase      *self,
+              gint64              folder_id,
+              gint64              account_id,
+              GPtrArray          *messages,
+              gboolean            durable,
+              gboolean            skip_copies,
+              GCancellable       *cancellable,
+              GAsyncReadyCallback callback,
+              gpointer            user_data)
+{
+  InsertData *data = g_new0 (InsertData, 1);
+  GTask      *task = g_task_new (self, cancellable, callback, user_data);
+
+  data->folder_id = folder_id;
+  data->account_id = account_id;
+  data->messages = g_ptr_array_ref (messages);
+  data->durable = durable;
+  data->skip_copies = skip_copies;
+  g_task_set_source_tag (task, store_database_insert_async);
+  g_task_set_task_data (task, data, (GDestroyNotify) insert_data_free);
+  _store_database_run_write (self, task, insert_job);
 }
 
 /**
@@ -714,22 +794,44 @@ store_database_insert_async (StoreDatabase      *self,
                              GAsyncReadyCallback callback,
                              gpointer            user_data)
 {
-  GTask      *task;
-  InsertData *data;
-
   g_return_if_fail (STORE_IS_DATABASE (self));
   g_return_if_fail (messages != NULL);
 
-  data = g_new0 (InsertData, 1);
-  data->folder_id = folder_id;
-  data->account_id = account_id;
-  data->messages = g_ptr_array_ref (messages);
-  data->durable = durable;
+  start_insert (self, folder_id, account_id, messages, durable, FALSE,
+                cancellable, callback, user_data);
+}
 
-  task = g_task_new (self, cancellable, callback, user_data);
-  g_task_set_source_tag (task, store_database_insert_async);
-  g_task_set_task_data (task, data, (GDestroyNotify) insert_data_free);
-  _store_database_run_write (self, task, insert_job);
+/**
+ * store_database_import_async:
+ * @self: a #StoreDatabase
+ * @folder_id: the folder the messages go to
+ * @messages: (element-type StoreNewMessage): the batch, as for
+ *   store_database_insert_async(); none may have a UIDL
+ * @cancellable: (nullable): a #GCancellable
+ * @callback: a #GAsyncReadyCallback
+ * @user_data: data for @callback
+ *
+ * Stores a batch of imported mail as store_database_insert_async() does,
+ * but leaves out each message @folder_id already holds byte for byte
+ * (same Message-ID, same bytes), this batch's own included: importing a
+ * file again, after a failure part-way or by mistake, brings in only
+ * what is missing. Finish with store_database_insert_finish(); the ids
+ * are those of the messages stored, so the difference in length from
+ * @messages is what was left out.
+ */
+void
+store_database_import_async (StoreDatabase      *self,
+                             gint64              folder_id,
+                             GPtrArray          *messages,
+                             GCancellable       *cancellable,
+                             GAsyncReadyCallback callback,
+                             gpointer            user_data)
+{
+  g_return_if_fail (STORE_IS_DATABASE (self));
+  g_return_if_fail (messages != NULL);
+
+  start_insert (self, folder_id, 0, messages, FALSE, TRUE, cancellable,
+                callback, user_data);
 }
 
 /**

@@ -142,6 +142,12 @@ void    store_database_insert_async (StoreDatabase      *self,
                                      GCancellable       *cancellable,
                                      GAsyncReadyCallback callback,
                                      gpointer            user_data);
+void    store_database_import_async (StoreDatabase      *self,
+                                     gint64              folder_id,
+                                     GPtrArray          *messages,
+                                     GCancellable       *cancellable,
+                                     GAsyncReadyCallback callback,
+                                     gpointer            user_data);
 GArray *store_database_insert_finish (StoreDatabase *self,
                                       GAsyncResult  *result,
                                       GError       **error);

@@ -455,7 +455,8 @@ check "... and is left byte for byte" \
 # A real one: a 40 MB tmpfs mounted in a mount namespace of this test's own
 # (so it goes when the test does), and 30 MB of mail imported into a store
 # on it. The import stops with a store error; what it stored before the
-# disk filled is said, is whole, and becomes searchable once there is room.
+# disk filled is said, is whole, and becomes searchable once there is room;
+# importing the file again then brings in only the rest.
 full=$work/full
 mkdir -p "$full/mnt"
 py '
@@ -474,7 +475,7 @@ with open(sys.argv[1], "w") as f:
 ' "$full/mail.mbox"
 unshare -m bash -c '
   set -u
-  cli=$1 full=$2 mail=$3
+  cli=$1 full=$2
   export PIGEON_DATA_DIR=$full/mnt/data
   mount -t tmpfs -o size=40m pigeon-test "$full/mnt" || exit 90
   "$cli" folder create Full >/dev/null || exit 91
@@ -485,9 +486,10 @@ unshare -m bash -c '
   echo $? >"$full/export-rc"
   mount -o remount,size=200m "$full/mnt" || exit 92
   "$cli" search pelican --limit 5000 --json >"$full/found" 2>/dev/null
-  "$cli" import --folder Full "$mail/001-plain-us-ascii.eml" >/dev/null 2>&1
+  "$cli" import --folder Full "$full/mail.mbox" >"$full/again" 2>&1
   echo $? >"$full/again-rc"
-' _ "$cli" "$full" "$mail"
+  "$cli" list --folder Full --limit 5000 --json >"$full/all" 2>/dev/null
+' _ "$cli" "$full"
 check "a private tmpfs for the full-disk test mounts" test $? -eq 0
 listed=$(py 'import json,sys; print(len(json.load(open(sys.argv[1]))["messages"]))' "$full/listed")
 check "an import onto a full disk exits 5" test "$(cat "$full/rc")" -eq 5
@@ -500,7 +502,13 @@ check "what it stored is whole: every message exports" \
   "$(find "$full/exported" -name '*.eml' | wc -l)" -eq "$listed"
 check "once there is room, all of it is searchable" \
   test "$(py 'import json,sys; print(len(json.load(open(sys.argv[1]))["messages"]))' "$full/found")" -eq "$listed"
-check "... and the store takes mail again" test "$(cat "$full/again-rc")" -eq 0
+check "importing the file again brings in only what is missing" \
+  test "$(cat "$full/again-rc")" -eq 0 -a \
+  "$(py 'import json,sys; print(len(json.load(open(sys.argv[1]))["messages"]))' "$full/all")" -eq 1500
+check "... and says so" \
+  grep -qx "Imported $((1500 - listed)) messages into Full" "$full/again"
+check "... with what it left out" \
+  grep -qx "Left out $listed messages that Full already held" "$full/again"
 
 # --- help --------------------------------------------------------------------------
 run --help

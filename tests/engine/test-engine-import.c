@@ -47,17 +47,29 @@ fixture_tear_down (Fixture *fixture, gconstpointer user_data)
 }
 
 static gboolean
+import_counting (Fixture    *fixture,
+                 const char *path,
+                 gint64      folder,
+                 guint64    *imported,
+                 guint64    *skipped,
+                 GError    **error)
+{
+  g_autoptr (GAsyncResult) result = NULL;
+
+  engine_import_async (fixture->db, path, folder, NULL, NULL, NULL,
+                       pigeon_test_store_result_cb, &result);
+  return engine_import_finish (pigeon_test_wait_for (&result), imported,
+                               skipped, error);
+}
+
+static gboolean
 import (Fixture    *fixture,
         const char *path,
         gint64      folder,
         guint64    *imported,
         GError    **error)
 {
-  g_autoptr (GAsyncResult) result = NULL;
-
-  engine_import_async (fixture->db, path, folder, NULL, NULL, NULL,
-                       pigeon_test_store_result_cb, &result);
-  return engine_import_finish (pigeon_test_wait_for (&result), imported, error);
+  return import_counting (fixture, path, folder, imported, NULL, error);
 }
 
 static gboolean export(Fixture           *fixture,
@@ -389,6 +401,66 @@ test_mbox_status_headers (Fixture *fixture, gconstpointer user_data)
                    !=, 0);
 }
 
+/* Importing again brings in only what is missing: a message the folder
+ * holds byte for byte (Message-ID and bytes) is left out, this file's
+ * own second copy included; one that differs in a byte, or has no
+ * Message-ID, comes in; another folder takes its own copy. */
+static void
+test_import_again (Fixture *fixture, gconstpointer user_data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "again.mbox", NULL);
+  g_autofree char *first = g_build_filename (fixture->dir, "first.mbox", NULL);
+  gint64 other = store_test_create_folder (fixture->db, "Other", NULL);
+  g_autoptr (GPtrArray) rows = NULL;
+  guint64               imported = 0;
+  guint64               skipped = 0;
+  GError               *error = NULL;
+
+  write_file (fixture->dir, "first.mbox",
+              "From a Mon Jan  1 10:00:00 2024\n"
+              "Message-ID: <one@example.org>\nSubject: one\n\nbody\n");
+  write_file (fixture->dir, "again.mbox",
+              "From a Mon Jan  1 10:00:00 2024\n"
+              "Message-ID: <one@example.org>\nSubject: one\n\nbody\n\n"
+              "From a Mon Jan  1 10:00:00 2024\n"
+              "Message-ID: <one@example.org>\nSubject: one\n\nbodY\n\n"
+              "From a Mon Jan  1 11:00:00 2024\n"
+              "Message-ID: <two@example.org>\nSubject: two\n\nbody\n\n"
+              "From a Mon Jan  1 11:00:00 2024\n"
+              "Message-ID: <two@example.org>\nSubject: two\n\nbody\n\n"
+              "From a Mon Jan  1 12:00:00 2024\n"
+              "Subject: no id\n\nbody\n");
+
+  g_assert_true (import_counting (fixture, first, fixture->archive, &imported,
+                                  &skipped, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (imported, ==, 1);
+  g_assert_cmpuint (skipped, ==, 0);
+
+  /* one: held already; its one-byte twin: new; two: new, then its copy
+   * in the same file left out; no id: new */
+  g_assert_true (import_counting (fixture, path, fixture->archive, &imported,
+                                  &skipped, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (imported, ==, 3);
+  g_assert_cmpuint (skipped, ==, 2);
+  rows = rows_of (fixture, fixture->archive);
+  g_assert_cmpuint (rows->len, ==, 4);
+
+  /* again: only the message without a Message-ID can come in twice */
+  g_assert_true (import_counting (fixture, path, fixture->archive, &imported,
+                                  &skipped, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (imported, ==, 1);
+  g_assert_cmpuint (skipped, ==, 4);
+
+  g_assert_true (
+      import_counting (fixture, path, other, &imported, &skipped, &error));
+  g_assert_no_error (error);
+  g_assert_cmpuint (imported, ==, 4);
+  g_assert_cmpuint (skipped, ==, 1);
+}
+
 /* What is not mail is refused with a reason, and nothing is stored. */
 static void
 test_refuses_what_is_not_mail (Fixture *fixture, gconstpointer user_data)
@@ -459,6 +531,7 @@ main (int argc, char *argv[])
 #define ADD(path, func)                                                        \
   g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
 
+  ADD ("/engine/import/again", test_import_again);
   ADD ("/engine/import/round-trip", test_round_trip);
   ADD ("/engine/import/maildir-flags", test_maildir_flags);
   ADD ("/engine/import/mbox-status-headers", test_mbox_status_headers);
