@@ -633,9 +633,9 @@ insert_one (StoreConnection       *conn,
   return key;
 }
 
-/* Whether @folder_id already holds @message byte for byte. Found by its
- * Message-ID (indexed) and size first; only those candidates' bytes are
- * compared. */
+/* Whether @folder_id already holds @message byte for byte. Candidates
+ * are found by Message-ID, size and date (sql/004-import-copies.sql);
+ * only their bytes are compared. */
 static gboolean
 folder_has_copy (StoreConnection       *conn,
                  gint64                 folder_id,
@@ -654,7 +654,7 @@ folder_has_copy (StoreConnection       *conn,
       conn,
       "SELECT 1 FROM messages m JOIN message_bodies b ON b.id = m.body_id "
       "WHERE m.message_id = ? AND m.folder_id = ? AND m.size = ? "
-      "AND b.raw = ? LIMIT 1",
+      "AND m.date = ? AND b.raw = ? LIMIT 1",
       error);
   if (stmt == NULL)
     return FALSE;
@@ -664,7 +664,8 @@ folder_has_copy (StoreConnection       *conn,
                       message->raw != NULL
                           ? (sqlite3_int64) g_bytes_get_size (message->raw)
                           : 0);
-  bind_raw (stmt, 4, message);
+  sqlite3_bind_int64 (stmt, 4, message->date);
+  bind_raw (stmt, 5, message);
   rc = sqlite3_step (stmt);
   sqlite3_reset (stmt);
   sqlite3_clear_bindings (stmt);

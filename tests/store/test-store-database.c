@@ -545,6 +545,21 @@ test_upgrade_released_schema (Fixture *fixture, gconstpointer user_data)
       store_test_sql_int (fixture->path, "SELECT count(*) FROM uidl_ledger"),
       ==, 2);
 
+  /* Migration 004: an import's lookup of a copy (Message-ID, folder,
+   * size, date) has an index of its own, which replaces the one on Message-ID
+   * alone. */
+  g_assert_cmpint (
+      store_test_sql_int (
+          fixture->path,
+          "SELECT count(*) FROM pragma_index_info('messages_copy') "
+          "WHERE (seqno, name) IN (VALUES (0, 'message_id'), "
+          "(1, 'folder_id'), (2, 'size'), (3, 'date'))"),
+      ==, 4);
+  g_assert_cmpint (store_test_sql_int (fixture->path,
+                                       "SELECT count(*) FROM sqlite_master "
+                                       "WHERE name = 'messages_message_id'"),
+                   ==, 0);
+
   /* Accounts from before settings existed get a uuid (their keyring key)
    * and the defaults of a new account. */
   home = store_database_find_account (db, "home", &error);
