@@ -91,6 +91,14 @@ save (Fixture *fixture)
   fixture->account = g_steal_pointer (&stored);
 }
 
+/* The server expects @command and answers a bare "+OK". */
+static void
+script_ok (PigeonFaultServer *server, const char *command)
+{
+  pigeon_fault_server_expect (server, command);
+  pigeon_fault_server_send (server, "+OK\r\n");
+}
+
 /* Greeting, CAPA with @capa (NULL-ended), USER and PASS accepted. */
 static void
 script_login (PigeonFaultServer *server, const char *const *capa)
@@ -98,8 +106,7 @@ script_login (PigeonFaultServer *server, const char *const *capa)
   pigeon_fault_server_send_greeting (server, NULL);
   pigeon_fault_server_expect (server, "CAPA");
   pigeon_fault_server_send_capav (server, capa);
-  pigeon_fault_server_expect (server, "USER " USER);
-  pigeon_fault_server_send (server, "+OK\r\n");
+  script_ok (server, "USER " USER);
   pigeon_fault_server_expect (server, "PASS " PASSWORD);
   pigeon_fault_server_send (server, "+OK logged in\r\n");
 }
@@ -112,10 +119,8 @@ script_login_without_capa (PigeonFaultServer *server)
   pigeon_fault_server_send_greeting (server, NULL);
   pigeon_fault_server_expect (server, "CAPA");
   pigeon_fault_server_send (server, "-ERR what is CAPA\r\n");
-  pigeon_fault_server_expect (server, "USER " USER);
-  pigeon_fault_server_send (server, "+OK\r\n");
-  pigeon_fault_server_expect (server, "PASS " PASSWORD);
-  pigeon_fault_server_send (server, "+OK\r\n");
+  script_ok (server, "USER " USER);
+  script_ok (server, "PASS " PASSWORD);
 }
 
 static const char *const capa_uidl[] = { "USER", "UIDL", "TOP", "RESP-CODES",
@@ -226,8 +231,7 @@ fail_at_pass (Fixture    *fixture,
   pigeon_fault_server_send_greeting (server, NULL);
   pigeon_fault_server_expect (server, "CAPA");
   pigeon_fault_server_send_capav (server, capa_uidl);
-  pigeon_fault_server_expect (server, "USER " USER);
-  pigeon_fault_server_send (server, "+OK\r\n");
+  script_ok (server, "USER " USER);
   pigeon_fault_server_expect (server, "PASS " PASSWORD);
   pigeon_fault_server_send (server, reply);
 
@@ -411,12 +415,9 @@ test_no_uidl_delete_after_download (Fixture *fixture, gconstpointer user_data)
   pigeon_fault_server_expect (server, "RETR 2");
   pigeon_fault_server_send_multiline (server, "+OK", "Subject: two", "",
                                       "second", NULL);
-  pigeon_fault_server_expect (server, "DELE 1");
-  pigeon_fault_server_send (server, "+OK\r\n");
-  pigeon_fault_server_expect (server, "DELE 2");
-  pigeon_fault_server_send (server, "+OK\r\n");
-  pigeon_fault_server_expect (server, "QUIT");
-  pigeon_fault_server_send (server, "+OK\r\n");
+  script_ok (server, "DELE 1");
+  script_ok (server, "DELE 2");
+  script_ok (server, "QUIT");
 
   job = run_fetch (fixture, server, &error);
   g_assert_no_error (error);
@@ -448,12 +449,9 @@ test_duplicate_uidls (Fixture *fixture, gconstpointer user_data)
   pigeon_fault_server_expect (server, "RETR 2");
   pigeon_fault_server_send_multiline (server, "+OK", "Subject: cc copy", "",
                                       "hello again", NULL);
-  pigeon_fault_server_expect (server, "DELE 1");
-  pigeon_fault_server_send (server, "+OK\r\n");
-  pigeon_fault_server_expect (server, "DELE 2");
-  pigeon_fault_server_send (server, "+OK\r\n");
-  pigeon_fault_server_expect (server, "QUIT");
-  pigeon_fault_server_send (server, "+OK\r\n");
+  script_ok (server, "DELE 1");
+  script_ok (server, "DELE 2");
+  script_ok (server, "QUIT");
 
   job = run_fetch (fixture, server, &error);
   g_assert_no_error (error);
@@ -498,12 +496,9 @@ test_drop_mid_message (Fixture *fixture, gconstpointer user_data)
   pigeon_fault_server_send_multiline (second, "+OK", "Subject: two", "",
                                       "second", NULL);
   /* Delete after download: both are on the disk now. */
-  pigeon_fault_server_expect (second, "DELE 1");
-  pigeon_fault_server_send (second, "+OK\r\n");
-  pigeon_fault_server_expect (second, "DELE 2");
-  pigeon_fault_server_send (second, "+OK\r\n");
-  pigeon_fault_server_expect (second, "QUIT");
-  pigeon_fault_server_send (second, "+OK\r\n");
+  script_ok (second, "DELE 1");
+  script_ok (second, "DELE 2");
+  script_ok (second, "QUIT");
   again = run_fetch (fixture, second, &error);
   g_assert_no_error (error);
   assert_script_done (second);
@@ -535,8 +530,7 @@ test_rest_cut_short (Fixture *fixture, gconstpointer user_data)
   pigeon_fault_server_send_multiline (server, "+OK", "Subject: one", "", NULL);
   pigeon_fault_server_expect (server, "TOP 2 0");
   pigeon_fault_server_send_multiline (server, "+OK", "Subject: two", "", NULL);
-  pigeon_fault_server_expect (server, "QUIT");
-  pigeon_fault_server_send (server, "+OK\r\n");
+  script_ok (server, "QUIT");
   job = run_fetch (fixture, server, &error);
   g_assert_no_error (error);
   assert_script_done (server);
@@ -615,8 +609,7 @@ script_two_retrieved (PigeonFaultServer *server)
   pigeon_fault_server_expect (server, "RETR 2");
   pigeon_fault_server_send_multiline (server, "+OK", "Subject: two", "",
                                       "second", NULL);
-  pigeon_fault_server_expect (server, "QUIT");
-  pigeon_fault_server_send (server, "+OK\r\n");
+  script_ok (server, "QUIT");
 }
 
 /* A server whose CAPA has no TOP: messages over the size limit come
@@ -815,10 +808,8 @@ test_cancel_while_deleting (Fixture *fixture, gconstpointer user_data)
   g_clear_error (&error);
 
   script_one_listed (again);
-  pigeon_fault_server_expect (again, "DELE 1");
-  pigeon_fault_server_send (again, "+OK\r\n");
-  pigeon_fault_server_expect (again, "QUIT");
-  pigeon_fault_server_send (again, "+OK\r\n");
+  script_ok (again, "DELE 1");
+  script_ok (again, "QUIT");
   second = run_fetch (fixture, again, &error);
   g_assert_no_error (error);
   assert_script_done (again);
@@ -852,8 +843,7 @@ test_durable_before_dele (Fixture *fixture, gconstpointer user_data)
   pigeon_fault_server_expect (server, "DELE 1");
   pigeon_fault_server_call (server, snapshot_wal_syncs, &at_dele);
   pigeon_fault_server_send (server, "+OK\r\n");
-  pigeon_fault_server_expect (server, "QUIT");
-  pigeon_fault_server_send (server, "+OK\r\n");
+  script_ok (server, "QUIT");
 
   before = store_test_vfs_wal_syncs ();
   job = run_fetch (fixture, server, &error);
@@ -887,10 +877,8 @@ test_unreadable_message_stored (Fixture *fixture, gconstpointer user_data)
   pigeon_fault_server_expect (server, "RETR 1");
   sent = g_bytes_new (reply->data, reply->len);
   pigeon_fault_server_send_bytes (server, sent);
-  pigeon_fault_server_expect (server, "DELE 1");
-  pigeon_fault_server_send (server, "+OK\r\n");
-  pigeon_fault_server_expect (server, "QUIT");
-  pigeon_fault_server_send (server, "+OK\r\n");
+  script_ok (server, "DELE 1");
+  script_ok (server, "QUIT");
 
   job = run_fetch (fixture, server, &error);
   g_assert_no_error (error);
@@ -918,8 +906,7 @@ test_quit_unanswered (Fixture *fixture, gconstpointer user_data)
   g_autoptr (GError)      error = NULL;
 
   script_one_retrieved (server);
-  pigeon_fault_server_expect (server, "DELE 1");
-  pigeon_fault_server_send (server, "+OK\r\n");
+  script_ok (server, "DELE 1");
   pigeon_fault_server_expect (server, "QUIT");
   pigeon_fault_server_close (server);
 
