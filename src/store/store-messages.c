@@ -456,6 +456,15 @@ insert_attachments (StoreConnection       *conn,
   return TRUE;
 }
 
+/* The size column: the raw message's length. An import looks copies up
+ * by it (folder_has_copy()), so it is computed here only. */
+static sqlite3_int64
+raw_size (const StoreNewMessage *message)
+{
+  return message->raw != NULL ? (sqlite3_int64) g_bytes_get_size (message->raw)
+                              : 0;
+}
+
 /* What the list's attachment mark shows: a part that is not inline. */
 static gboolean
 has_attachment (const StoreNewMessage *message)
@@ -513,10 +522,7 @@ insert_row (StoreConnection       *conn,
   bind_text (stmt, 16, nonnull (message->recipients));
   bind_text (stmt, 17, nonnull (message->subject));
   bind_text (stmt, 18, nonnull (message->preview));
-  sqlite3_bind_int64 (stmt, 19,
-                      message->raw != NULL
-                          ? (sqlite3_int64) g_bytes_get_size (message->raw)
-                          : 0);
+  sqlite3_bind_int64 (stmt, 19, raw_size (message));
   bind_text (stmt, 20, sort_sender);
   bind_text (stmt, 21, sort_subject);
 
@@ -660,10 +666,7 @@ folder_has_copy (StoreConnection       *conn,
     return FALSE;
   sqlite3_bind_text (stmt, 1, message->message_id, -1, SQLITE_STATIC);
   sqlite3_bind_int64 (stmt, 2, folder_id);
-  sqlite3_bind_int64 (stmt, 3,
-                      message->raw != NULL
-                          ? (sqlite3_int64) g_bytes_get_size (message->raw)
-                          : 0);
+  sqlite3_bind_int64 (stmt, 3, raw_size (message));
   sqlite3_bind_int64 (stmt, 4, message->date);
   bind_raw (stmt, 5, message);
   rc = sqlite3_step (stmt);
@@ -1076,7 +1079,7 @@ replace_summary (StoreConnection       *conn,
   sqlite3_bind_int (stmt, 1, (int) status);
   sqlite3_bind_int (stmt, 2, has_attachment (message));
   bind_text (stmt, 3, nonnull (message->preview));
-  sqlite3_bind_int64 (stmt, 4, (sqlite3_int64) g_bytes_get_size (message->raw));
+  sqlite3_bind_int64 (stmt, 4, raw_size (message));
   sqlite3_bind_int64 (stmt, 5, key);
   return _store_connection_step_done (conn, stmt, error);
 }
