@@ -464,6 +464,38 @@ test_checkpoint_when_behind (Fixture *fixture, gconstpointer user_data)
   g_assert_cmpint (file_size (fixture->path), >=, before + 26 * 1024 * 1024);
 }
 
+/* A WAL that grew during a long run of commits keeps its size when it
+ * starts again from its beginning: rewriting pages the kernel holds
+ * costs a tenth of writing new ones (store-database.c). */
+static void
+test_wal_kept_when_restarted (Fixture *fixture, gconstpointer user_data)
+{
+  gint64                    account;
+  g_autoptr (StoreDatabase) db = open_with_account (fixture, &account);
+  g_autofree char          *wal = g_strconcat (fixture->path, "-wal", NULL);
+  gint64                    before;
+  GError                   *error = NULL;
+
+  _store_database_set_checkpoint_paused (db, TRUE);
+  _store_database_set_checkpoint_pages (db, 64, G_MAXINT);
+  g_assert_true (store_test_flush_index (db, &error));
+  g_assert_no_error (error);
+  before = file_size (fixture->path);
+
+  /* 96 MB: past the 64 MB the WAL used to be cut back to. */
+  for (guint i = 0; i < 4; i++)
+    insert_big (db, account, 24);
+  g_assert_cmpint (file_size (wal), >=, 96 * 1024 * 1024);
+
+  /* The next commit copies the WAL in the writer; the one after starts
+   * it again from its beginning. */
+  _store_database_set_checkpoint_pages (db, 64, 1);
+  insert_big (db, account, 1);
+  g_assert_cmpint (file_size (fixture->path), >=, before + 97 * 1024 * 1024);
+  insert_big (db, account, 1);
+  g_assert_cmpint (file_size (wal), >=, 96 * 1024 * 1024);
+}
+
 /* A store written by the first released schema opens with today's code,
  * upgraded, with everything in it. */
 static void
@@ -590,6 +622,7 @@ main (int argc, char *argv[])
   ADD ("/store/database/checkpoint-beside-writer",
        test_checkpoint_beside_writer);
   ADD ("/store/database/checkpoint-when-behind", test_checkpoint_when_behind);
+  ADD ("/store/database/wal-kept-when-restarted", test_wal_kept_when_restarted);
   ADD ("/store/database/upgrade-released-schema", test_upgrade_released_schema);
 
 #undef ADD
