@@ -10,10 +10,13 @@
 #include "engine-mail-source.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "engine-error.h"
 #include "engine-maildir.h"
@@ -81,7 +84,6 @@ list_eml (const char *dir, guint most, GError **error)
 
       entry = g_new0 (EngineMaildirEntry, 1);
       entry->path = g_steal_pointer (&path);
-      entry->mtime = (gint64) st.st_mtime;
       g_ptr_array_add (files, entry);
     }
 
@@ -109,6 +111,83 @@ engine_mail_source_list_eml (const char *dir, GError **error)
   if (files != NULL)
     g_ptr_array_sort (files, compare_paths);
   return files;
+}
+
+/**
+ * engine_mail_source_read_file:
+ * @fd: @path opened for reading, which is closed here; or -1
+ * @path: a message file
+ * @out_mtime: (out): its modification time, Unix time
+ * @error: return location for a #GError
+ *
+ * Reads a whole message file: @fd when it is open (an import opens the
+ * files it asks the kernel to read ahead, engine-import.c), else @path.
+ * A file that grows or shrinks meanwhile is read to its end.
+ *
+ * Blocking: call from a worker thread.
+ *
+ * Returns: (transfer full): the bytes, or %NULL with a #G_IO_ERROR that
+ *   names @path
+ */
+GBytes *
+engine_mail_source_read_file (int         fd,
+                              const char *path,
+                              gint64     *out_mtime,
+                              GError    **error)
+{
+  struct stat st;
+  char       *contents;
+  gsize       allocated;
+  gsize       length = 0;
+
+  g_return_val_if_fail (path != NULL, NULL);
+  g_return_val_if_fail (out_mtime != NULL, NULL);
+
+  if (fd < 0)
+    fd = g_open (path, O_RDONLY | O_CLOEXEC, 0);
+  if (fd < 0 || fstat (fd, &st) != 0)
+    {
+      int err = errno;
+
+      if (fd >= 0)
+        close (fd);
+      set_errno_error (error, err, "read", path);
+      return NULL;
+    }
+
+  /* One byte more than the size, so that the end is seen without a
+   * second buffer. */
+  allocated = (gsize) MAX (st.st_size, 0) + 1;
+  contents = g_malloc (allocated);
+  for (;;)
+    {
+      gssize got;
+
+      if (length == allocated)
+        {
+          allocated *= 2;
+          contents = g_realloc (contents, allocated);
+        }
+      got = read (fd, contents + length, allocated - length);
+      if (got == 0)
+        break;
+      if (got < 0)
+        {
+          int err = errno;
+
+          if (err == EINTR)
+            continue;
+          g_free (contents);
+          close (fd);
+          set_errno_error (error, err, "read", path);
+          return NULL;
+        }
+      length += (gsize) got;
+    }
+  close (fd);
+
+  *out_mtime = (gint64) st.st_mtime;
+  return g_bytes_new_take (contents, length);
 }
 
 /**

@@ -32,5 +32,9 @@ gboolean   engine_mail_source_detect (const char           *path,
                                       EngineMailSourceKind *out_kind,
                                       GError              **error);
 GPtrArray *engine_mail_source_list_eml (const char *dir, GError **error);
+GBytes    *engine_mail_source_read_file (int         fd,
+                                         const char *path,
+                                         gint64     *out_mtime,
+                                         GError    **error);
 
 G_END_DECLS

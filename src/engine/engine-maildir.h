@@ -35,7 +35,6 @@ typedef enum
  * EngineMaildirEntry:
  * @path: the message file's full path
  * @flags: its flags
- * @mtime: its modification time, Unix time
  *
  * One message of a Maildir.
  */
@@ -43,7 +42,6 @@ typedef struct
 {
   char              *path;
   EngineMaildirFlags flags;
-  gint64             mtime;
 } EngineMaildirEntry;
 
 GPtrArray         *engine_maildir_list (const char   *dir,

@@ -306,6 +306,64 @@ test_maildir_beyond_read_ahead (Fixture *fixture, gconstpointer user_data)
     }
 }
 
+static guint
+open_files (void)
+{
+  g_autoptr (GDir) fds = g_dir_open ("/proc/self/fd", 0, NULL);
+  guint            n = 0;
+
+  g_assert_nonnull (fds);
+  while (g_dir_read_name (fds) != NULL)
+    n++;
+  return n;
+}
+
+static void
+cancel_cb (guint64 done, gpointer user_data)
+{
+  g_cancellable_cancel (user_data);
+}
+
+/* The files asked for ahead of the read stay open for it: an import
+ * cancelled after its first batch, with files still asked for, closes
+ * them all, and what it stored stays. */
+static void
+test_maildir_cancelled_closes_files (Fixture *fixture, gconstpointer user_data)
+{
+  g_autofree char *maildir = g_build_filename (fixture->dir, "md", NULL);
+  g_autofree char *cur = g_build_filename (maildir, "cur", NULL);
+  g_autoptr (GCancellable) cancellable = g_cancellable_new ();
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GPtrArray)    rows = NULL;
+  GError                  *error = NULL;
+  guint                    before;
+
+  g_mkdir_with_parents (cur, 0700);
+  for (guint i = 0; i < 1200; i++)
+    {
+      g_autofree char *name = g_strdup_printf ("%04u.host:2,S", i);
+      g_autofree char *contents =
+          g_strdup_printf ("Subject: m%04u\n\nbody %u\n", i, i);
+
+      write_file (cur, name, contents);
+    }
+
+  before = open_files ();
+  engine_import_async (fixture->db, maildir, fixture->archive, cancel_cb,
+                       cancellable, cancellable, pigeon_test_store_result_cb,
+                       &result);
+  g_assert_false (engine_import_finish (pigeon_test_wait_for (&result), NULL,
+                                        NULL, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_CANCELLED);
+  g_clear_error (&error);
+  g_clear_object (&result);
+  g_assert_cmpuint (open_files (), ==, before);
+
+  rows = rows_of (fixture, fixture->archive);
+  g_assert_cmpuint (rows->len, >=, 1);
+  g_assert_cmpuint (rows->len, <, 1200);
+}
+
 /* A folder of saved messages: .eml in any case, each once; what only
  * looks like one (a directory, a dotfile) is left out rather than failing
  * the import halfway. A message without a Date is dated by its file. */
@@ -536,6 +594,8 @@ main (int argc, char *argv[])
   ADD ("/engine/import/maildir-flags", test_maildir_flags);
   ADD ("/engine/import/mbox-status-headers", test_mbox_status_headers);
   ADD ("/engine/import/eml-folder", test_eml_folder);
+  ADD ("/engine/import/maildir-cancelled-closes-files",
+       test_maildir_cancelled_closes_files);
   ADD ("/engine/import/eml-folder-upper-case", test_eml_folder_upper_case);
   ADD ("/engine/import/maildir-beyond-read-ahead",
        test_maildir_beyond_read_ahead);

@@ -7,9 +7,11 @@
 
 #include "config.h"
 
+#include <fcntl.h>
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <string.h>
+#include <utime.h>
 
 #include "engine-error.h"
 #include "engine-mail-source.h"
@@ -180,6 +182,51 @@ test_corpus (void)
   g_assert_cmpuint (n, ==, 65);
 }
 
+/* A message file is read whole, from the descriptor the import opened
+ * or else from its path, with its modification time; one that is gone
+ * is an error that names it. */
+static void
+test_read_file (void)
+{
+  g_autofree char   *dir = make_tmp_dir ();
+  g_autofree char   *path = NULL;
+  g_autofree char   *missing = g_build_filename (dir, "gone", NULL);
+  g_autofree char   *big = g_strnfill (200000, 'x');
+  struct utimbuf     times = { .actime = 1500000000, .modtime = 1500000000 };
+  g_autoptr (GBytes) bytes = NULL;
+  g_autoptr (GError) error = NULL;
+  gint64             mtime = 0;
+  int                fd;
+
+  path = make_file (dir, "m", "Subject: a\n\n\0binary after a NUL\n", 32);
+  g_assert_cmpint (g_utime (path, &times), ==, 0);
+  bytes = engine_mail_source_read_file (-1, path, &mtime, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                   "Subject: a\n\n\0binary after a NUL\n", 32);
+  g_assert_cmpint (mtime, ==, 1500000000);
+  g_clear_pointer (&bytes, g_bytes_unref);
+
+  /* An open descriptor is read from, and closed. */
+  g_free (path);
+  path = make_file (dir, "big", big, -1);
+  fd = g_open (path, O_RDONLY, 0);
+  g_assert_cmpint (fd, >=, 0);
+  g_assert_cmpint (g_unlink (path), ==, 0);
+  bytes = engine_mail_source_read_file (fd, path, &mtime, &error);
+  g_assert_no_error (error);
+  g_assert_cmpmem (g_bytes_get_data (bytes, NULL), g_bytes_get_size (bytes),
+                   big, 200000);
+  g_assert_cmpint (fcntl (fd, F_GETFD), ==, -1);
+  g_clear_pointer (&bytes, g_bytes_unref);
+
+  g_assert_null (engine_mail_source_read_file (-1, missing, &mtime, &error));
+  g_assert_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND);
+  g_assert_nonnull (strstr (error->message, missing));
+
+  rm_rf (dir);
+}
+
 int
 main (int argc, char *argv[])
 {
@@ -188,6 +235,7 @@ main (int argc, char *argv[])
   g_test_add_func ("/engine/mail-source/files", test_files);
   g_test_add_func ("/engine/mail-source/dirs", test_dirs);
   g_test_add_func ("/engine/mail-source/corpus", test_corpus);
+  g_test_add_func ("/engine/mail-source/read-file", test_read_file);
 
   return g_test_run ();
 }
