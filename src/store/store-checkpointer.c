@@ -9,6 +9,8 @@
 
 #include "store-checkpointer.h"
 
+#include <string.h>
+
 /* A commit appends the pages it changed to the WAL file; a checkpoint
  * copies them into the database file and syncs it, and only then can the
  * WAL start again from its beginning. SQLite runs it by default in the
@@ -125,7 +127,7 @@ checkpointer_thread (gpointer data)
 }
 
 StoreCheckpointer *
-_store_checkpointer_new (const char *path)
+_store_checkpointer_new (const char *path, const char *thread_name)
 {
   StoreCheckpointer *self = g_new0 (StoreCheckpointer, 1);
 
@@ -135,7 +137,8 @@ _store_checkpointer_new (const char *path)
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
   /* 15 bytes at most: Linux refuses longer thread names. */
-  self->thread = g_thread_new ("wal-checkpoint", checkpointer_thread, self);
+  g_assert (strlen (thread_name) <= 15);
+  self->thread = g_thread_new (thread_name, checkpointer_thread, self);
   return self;
 }
 

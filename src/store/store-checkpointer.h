@@ -19,7 +19,8 @@ G_BEGIN_DECLS
  * why). */
 typedef struct _StoreCheckpointer StoreCheckpointer;
 
-StoreCheckpointer *_store_checkpointer_new (const char *path);
+StoreCheckpointer *_store_checkpointer_new (const char *path,
+                                            const char *thread_name);
 /* Stops the thread; the last connection to close checkpoints the rest. */
 void _store_checkpointer_free (StoreCheckpointer *self);
 

@@ -664,7 +664,7 @@ store_database_open_async (const char         *path,
   self->path = g_strdup (path);
   index_path = make_index_path (path);
   self->indexer = _store_indexer_new (path, index_path);
-  self->checkpointer = _store_checkpointer_new (path);
+  self->checkpointer = _store_checkpointer_new (path, "wal-checkpoint");
 
   task = g_task_new (NULL, cancellable, callback, user_data);
   g_task_set_source_tag (task, store_database_open_async);

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <glib/gstdio.h>
 
+#include "store-checkpointer.h"
 #include "store-error.h"
 #include "store-index-private.h"
 #include "store-library-private.h"
@@ -91,13 +92,14 @@ struct _StoreIndexer
   GError  *failure;
 
   /* indexer thread only */
-  StoreConnection *conn;
-  gint64           committed_seq; /* what the index file holds */
-  gint64           applied_seq;   /* ... and the open transaction */
-  gboolean         in_transaction;
-  gboolean         rebuild; /* the file was lost: build it from the store */
-  guint            transaction_entries;
-  guint            unsettled; /* batches taken since the last commit */
+  StoreConnection   *conn;
+  StoreCheckpointer *checkpointer;  /* of the index file, while it is open */
+  gint64             committed_seq; /* what the index file holds */
+  gint64             applied_seq;   /* ... and the open transaction */
+  gboolean           in_transaction;
+  gboolean           rebuild; /* the file was lost: build it from the store */
+  guint              transaction_entries;
+  guint              unsettled; /* batches taken since the last commit */
 
   /* writer thread only */
   GArray *pending;      /* IndexEntry: logged in the open transaction */
@@ -1152,6 +1154,16 @@ indexer_thread (gpointer data)
   opened = open_index (self, &store, &error);
   if (!opened)
     g_prefix_error (&error, "%s: ", self->index_path);
+  else
+    {
+      /* The index file's checkpoints, as the store's (store-checkpointer.c):
+       * run here, each waited for the disk while the writer's batches
+       * piled up behind the indexer, and with it the parsing, both cores
+       * idle. A rebuild and a replay are bulk writes too. */
+      self->checkpointer =
+          _store_checkpointer_new (self->index_path, "index-checkpt");
+      _store_checkpointer_attach (self->checkpointer, self->conn);
+    }
   complete_in_task_context (g_steal_pointer (&self->open_task),
                             opened ? NULL : g_error_copy (error));
   if (!opened)
@@ -1219,7 +1231,10 @@ indexer_thread (gpointer data)
         settle (self);
     }
 
+  /* The checkpointer's connection closes last: it copies what is left
+   * and deletes the WAL. */
   g_clear_pointer (&self->conn, _store_connection_free);
+  g_clear_pointer (&self->checkpointer, _store_checkpointer_free);
   return NULL;
 }
 

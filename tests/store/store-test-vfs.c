@@ -11,9 +11,10 @@
 
 #include <sqlite3.h>
 #include <string.h>
+#include <sys/prctl.h>
 
-/* Every call goes on to the default VFS and its files; only xSync of a
- * WAL file is counted on the way. */
+/* Every call goes on to the default VFS and its files; only xSync is
+ * counted on the way: of WAL files, and on a watched thread. */
 
 typedef struct
 {
@@ -25,6 +26,9 @@ typedef struct
 static sqlite3_vfs *real_vfs;
 static sqlite3_vfs  counting_vfs;
 static gint         wal_syncs;
+static char         watched_thread[16]; /* guarded by watch_lock */
+static guint        watched_syncs;      /* ... */
+static GMutex       watch_lock;
 
 static sqlite3_file *
 real_of (sqlite3_file *file)
@@ -59,11 +63,25 @@ counting_truncate (sqlite3_file *file, sqlite3_int64 size)
   return real_of (file)->pMethods->xTruncate (real_of (file), size);
 }
 
+/* Counts a sync made on a thread named as the watched one. */
+static void
+count_thread_sync (void)
+{
+  char name[16] = "";
+
+  prctl (PR_GET_NAME, name); /* 16 bytes */
+  g_mutex_lock (&watch_lock);
+  if (watched_thread[0] != '\0' && strcmp (name, watched_thread) == 0)
+    watched_syncs++;
+  g_mutex_unlock (&watch_lock);
+}
+
 static int
 counting_sync (sqlite3_file *file, int flags)
 {
   if (((CountingFile *) file)->is_wal)
     g_atomic_int_inc (&wal_syncs);
+  count_thread_sync ();
   return real_of (file)->pMethods->xSync (real_of (file), flags);
 }
 
@@ -270,4 +288,24 @@ guint
 store_test_vfs_wal_syncs (void)
 {
   return (guint) g_atomic_int_get (&wal_syncs);
+}
+
+void
+store_test_vfs_watch_thread (const char *name)
+{
+  g_mutex_lock (&watch_lock);
+  g_strlcpy (watched_thread, name, sizeof watched_thread);
+  watched_syncs = 0;
+  g_mutex_unlock (&watch_lock);
+}
+
+guint
+store_test_vfs_thread_syncs (void)
+{
+  guint syncs;
+
+  g_mutex_lock (&watch_lock);
+  syncs = watched_syncs;
+  g_mutex_unlock (&watch_lock);
+  return syncs;
 }

@@ -17,5 +17,8 @@ G_BEGIN_DECLS
  * WAL; one with NORMAL does not. */
 void  store_test_vfs_install (void);
 guint store_test_vfs_wal_syncs (void);
+/* Counts syncs of any file made on threads named @name, from 0. */
+void  store_test_vfs_watch_thread (const char *name);
+guint store_test_vfs_thread_syncs (void);
 
 G_END_DECLS
