@@ -131,6 +131,68 @@ cli_fail (const GError *error)
   return cli_error_exit_status (error);
 }
 
+/* Library messages already printed, guarded by logged_lock. */
+static GHashTable *logged;
+static GMutex      logged_lock;
+
+static const char *
+log_field (const GLogField *fields, gsize n_fields, const char *key)
+{
+  for (gsize i = 0; i < n_fields; i++)
+    if (strcmp (fields[i].key, key) == 0 && fields[i].length < 0)
+      return fields[i].value;
+  return NULL;
+}
+
+static GLogWriterOutput
+log_writer (GLogLevelFlags   level,
+            const GLogField *fields,
+            gsize            n_fields,
+            gpointer         user_data)
+{
+  const char      *message = log_field (fields, n_fields, "MESSAGE");
+  g_autofree char *line = NULL;
+  gboolean         is_new;
+
+  if ((level & (G_LOG_LEVEL_WARNING | G_LOG_LEVEL_MESSAGE)) == 0 ||
+      (level & G_LOG_FLAG_FATAL) != 0 || message == NULL)
+    return g_log_writer_default (level, fields, n_fields, user_data);
+
+  g_mutex_lock (&logged_lock);
+  if (logged == NULL)
+    logged = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
+  is_new = g_hash_table_add (logged, g_strdup (message));
+  g_mutex_unlock (&logged_lock);
+  if (!is_new)
+    return G_LOG_WRITER_HANDLED;
+
+  line = cli_printable (message, FALSE);
+  if ((level & G_LOG_LEVEL_WARNING) != 0)
+    /* Translators: %s is a message of Pigeon's mail store or engine,
+     * in English. */
+    g_printerr (_ ("pigeon-cli: warning: %s\n"), line);
+  else
+    g_printerr ("pigeon-cli: %s\n", line);
+  return G_LOG_WRITER_HANDLED;
+}
+
+/**
+ * cli_log_to_stderr:
+ *
+ * Prints the warnings and messages of the store and the engine (the
+ * indexer's "the search index was not updated: the disk is full", say)
+ * as plain lines like the commands' own, each once. GLib's own form,
+ * "(pigeon-cli:4242): pigeon-store-WARNING **: 10:00:00.000: ...",
+ * looked like a crash next to them, and an indexer that cannot write
+ * says so for every batch. Debug output, criticals and fatal messages
+ * keep GLib's form.
+ */
+void
+cli_log_to_stderr (void)
+{
+  g_log_set_writer_func (log_writer, NULL, NULL);
+}
+
 /**
  * cli_option_context_new:
  * @command: the command's name, for the usage line

@@ -49,6 +49,7 @@ typedef int (*CliCommandFunc) (int argc, char **argv);
 
 CliExit cli_error_exit_status (const GError *error);
 int     cli_fail (const GError *error);
+void    cli_log_to_stderr (void);
 
 GOptionContext *cli_option_context_new (const char         *command,
                                         const char         *parameters,

@@ -109,6 +109,7 @@ main (int argc, char *argv[])
   bind_textdomain_codeset (GETTEXT_PACKAGE, "UTF-8");
   textdomain (GETTEXT_PACKAGE);
   g_set_prgname ("pigeon-cli");
+  cli_log_to_stderr ();
 
   context = g_option_context_new (_ ("COMMAND — Pigeon mail, from scripts"));
   g_option_context_set_translation_domain (context, GETTEXT_PACKAGE);

@@ -494,6 +494,12 @@ check "a private tmpfs for the full-disk test mounts" test $? -eq 0
 listed=$(py 'import json,sys; print(len(json.load(open(sys.argv[1]))["messages"]))' "$full/listed")
 check "an import onto a full disk exits 5" test "$(cat "$full/rc")" -eq 5
 check "... saying the disk is full" grep -q '^pigeon-cli: .*disk is full' "$full/err"
+check "... in plain lines, none in GLib's log format" \
+  sh -c '! grep -q -e "\*\*" -e "WARNING" "$1"' _ "$full/err"
+check "... each said once (the index's warning too)" \
+  test "$(grep -c 'search index' "$full/err")" -le 1 -a \
+  "$(grep -c 'search index' "$full/err")" -eq \
+  "$(grep -c '^pigeon-cli: warning: The search index' "$full/err")"
 check "... after storing some of the mail" test "$listed" -gt 0 -a "$listed" -lt 1500
 check "... and says how many it stored" \
   grep -qx "Imported $listed messages into Full before the failure" "$full/err"
