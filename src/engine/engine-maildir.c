@@ -125,8 +125,9 @@ is_regular (DIR *dir, const struct dirent *dent)
  *
  * readdir() and the file types it gives, not a GFileEnumerator: an
  * import lists the folder before anything else runs, and querying each
- * file (a stat and a GFileInfo per message) took 1.2 s of 100,000
- * messages with a core idle. The read takes the modification time. */
+ * file (a stat and a GFileInfo per message) took 0.8 s for 100,000
+ * messages with a core idle, against 0.15 s. The read takes the
+ * modification time. */
 static gboolean
 list_sub (GPtrArray    *entries,
           const char   *dir,
