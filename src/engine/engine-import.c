@@ -47,7 +47,8 @@ typedef struct
   GPtrArray           *files; /* of EngineMaildirEntry */
   guint                next_file;
   guint                prefetched; /* files before this one were asked for */
-  int      prefetch_fds[PREFETCH_FILES]; /* file i's at i % PREFETCH_FILES */
+  /* the open files asked for: file i's at i % PREFETCH_FILES */
+  int      prefetch_fds[PREFETCH_FILES];
   gboolean source_done;
 
   GPtrArray *ready; /* parsed, waiting for the store */

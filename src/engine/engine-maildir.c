@@ -11,7 +11,6 @@
 
 #include <dirent.h>
 #include <errno.h>
-#include <gio/gio.h>
 #include <string.h>
 #include <sys/stat.h>
 

@@ -25,7 +25,8 @@ StoreCheckpointer *_store_checkpointer_new (const char *path,
 void _store_checkpointer_free (StoreCheckpointer *self);
 
 /* On @writer's thread: its commits call for checkpoints from then on,
- * instead of running SQLite's automatic one themselves. */
+ * instead of running SQLite's automatic one themselves, and its WAL
+ * keeps its size when it starts again. */
 void _store_checkpointer_attach (StoreCheckpointer *self,
                                  StoreConnection   *writer);
 

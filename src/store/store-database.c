@@ -432,19 +432,7 @@ open_writer (StoreDatabase *self, GError **error)
                                "PRAGMA synchronous = NORMAL;"
                                /* 32 MB: at 100,000 messages a 2 MB cache
                                 * made ingest 16% slower (bench/store) */
-                               "PRAGMA cache_size = -32768;"
-                               /* The WAL grows while checkpoints run
-                                * beside the writer, up to 256 MB
-                                * (store-checkpointer.c MOST_PAGES), and
-                                * keeps that size when it starts again:
-                                * pages the kernel already holds are
-                                * rewritten for a tenth of what new ones
-                                * cost. Cut back to 64 MB at every start,
-                                * the writer and the checkpoints spent 3 s
-                                * more in the kernel per 100,000 messages
-                                * (bench/store, 3,300 -> 3,470 messages/s).
-                                * The close deletes the WAL. */
-                               "PRAGMA journal_size_limit = 285212672",
+                               "PRAGMA cache_size = -32768",
                                error))
     return NULL;
 
