@@ -37,7 +37,28 @@ static void
 test_lists (void)
 {
   check ("<ul><li>one</li><li>two</li></ul>after", "• one\n• two\n\nafter");
-  check ("<ol><li>first<li>second</ol>", "• first\n• second");
+  check ("<ol><li>first<li>second</ol>", "1. first\n2. second");
+  /* each list counts its own items, and a bullet list inside a numbered
+   * one keeps its bullets */
+  check ("<ol><li>a<ul><li>x</li><li>y</li></ul></li><li>b</li></ol>"
+         "<ol><li>again</li></ol>",
+         "1. a\n\n• x\n• y\n\n2. b\n\n1. again");
+  /* more closing tags than opening ones, then nesting past the depth
+   * followed */
+  check ("</ol></ul><li>loose", "• loose");
+  {
+    g_autoptr (GString) deep = g_string_new (NULL);
+    g_autofree char    *text = NULL;
+
+    for (int i = 0; i < 40; i++)
+      g_string_append (deep, "<ol>");
+    g_string_append (deep, "<li>deep</li>");
+    for (int i = 0; i < 40; i++)
+      g_string_append (deep, "</ol>");
+    g_string_append (deep, "<ol><li>top</li></ol>");
+    text = mime_html_to_text (deep->str);
+    g_assert_cmpstr (text, ==, "• deep\n\n1. top");
+  }
 }
 
 static void
@@ -59,6 +80,19 @@ test_entities (void)
   check ("&#0;&#xD800;&#x110000;", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD");
   check ("&unknown; & &amp", "&unknown; & &");
   check ("&#99999999999999;", "\xEF\xBF\xBD");
+  /* every HTML 4 name: PHP's htmlentities() writes all of Latin-1 so */
+  check ("n&atilde;o &ccedil;a &Agrave; &ocirc; &ugrave; &ordm; &sup2;",
+         "não ça À ô ù º ²");
+  check ("&alpha;&Omega; &spades; &lArr; &thorn;&yuml;", "αΩ ♠ ⇐ þÿ");
+  /* HTML5 reads a legacy name without its ';' as the longest one the text
+   * starts with; other names need the ';' */
+  check ("&copy2024 &eacutex &frac12; &notin &alpha", "©2024 éx ½ ¬in &alpha");
+  /* invisible ones are dropped, wide spaces collapse */
+  check ("soft&shy;hyphen &lrm;x&ensp;&emsp;y", "softhyphen x y");
+  /* a decimal reference ends at its first non-digit; leading zeros are
+   * no digits of their own */
+  check ("&#38ab; &#00000065; &#x000000042;", "&ab; A B");
+  check ("&#; &#x; &#xZ;", "&#; &#x; &#xZ;");
 }
 
 static void
@@ -79,6 +113,11 @@ test_dropped_content (void)
   check ("<!DOCTYPE html><?xml version=\"1.0\"?>doc", "doc");
   check ("unterminated <script>forever", "unterminated");
   check ("unterminated <!-- comment", "unterminated");
+  /* hidden elements that never end do not take the mail with them */
+  check ("<p style=\"display:none\">preheader<p>Real content",
+         "preheader\n\nReal content");
+  check ("<head><meta charset=\"utf-8\"><title>T</title><p>text</p>", "text");
+  check ("<div hidden>a</div>b<span style=\"display:none\">c", "bc");
 }
 
 static void
@@ -95,6 +134,10 @@ test_links (void)
   /* entities in URLs are decoded */
   check ("<a href=\"https://e.example/?a=1&amp;b=2\">q</a>",
          "q [1]\n\n[1] https://e.example/?a=1&b=2");
+  /* ... but in a URL a legacy name followed by '=' or a letter is text,
+   * as browsers read it */
+  check ("<a href=\"https://e.example/?a=1&reg=2&copyx&lt\">q</a>",
+         "q [1]\n\n[1] https://e.example/?a=1&reg=2&copyx<");
   /* never footnoted: script and data links, relative links, image links,
    * links that show their own address */
   check ("<a href=\"javascript:alert(1)\">Verify</a>", "Verify");

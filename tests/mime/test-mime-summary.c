@@ -761,9 +761,9 @@ test_body_html (void)
   assert_lacks (s007->body_text, "onerror");
   assert_lacks (s007->body_text, "alert");
   assert_contains (s007->body_text, "Action required: mailbox quota exceeded");
-  assert_contains (s007->body_text, "\n• Enter your password on the secure "
+  assert_contains (s007->body_text, "\n2. Enter your password on the secure "
                                     "portal [1]\n");
-  assert_contains (s007->body_text, "\n• Click Verify now\n");
+  assert_contains (s007->body_text, "\n1. Click Verify now\n");
   assert_contains (s007->body_text, "Symbols: <script> & \"quotes\" 'apos' € "
                                     "🐦 📧");
   assert_contains (s007->body_text, "\n\n[1] http://198.51.100.66/login.php?u="
