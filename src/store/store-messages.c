@@ -302,20 +302,61 @@ allocate_key (StoreConnection *conn, gint64 date, GError **error)
     }
 }
 
+/* A thread id for a message that starts a thread: its key, unless a
+ * thread already has that id. A key comes back once a message of the
+ * same second is deleted (allocate_key), while its replies, and the ids
+ * remembered for replies still to come, keep it as their thread: an
+ * unrelated message would join them. Then an id below zero, which no
+ * key can be. */
+static gboolean
+new_thread_id (StoreConnection *conn,
+               gint64           key,
+               gint64          *out_thread,
+               GError         **error)
+{
+  sqlite3_stmt *stmt = _store_connection_prepare (
+      conn,
+      "SELECT EXISTS (SELECT 1 FROM messages WHERE thread_id = ?1) "
+      "OR EXISTS (SELECT 1 FROM thread_ids WHERE thread_id = ?1), "
+      "min(0, coalesce((SELECT min(thread_id) FROM messages), 0), "
+      "coalesce((SELECT min(thread_id) FROM thread_ids), 0)) - 1",
+      error);
+  int rc;
+
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, key);
+  rc = sqlite3_step (stmt);
+  if (rc != SQLITE_ROW)
+    {
+      sqlite3_reset (stmt);
+      _store_connection_set_error (conn, rc, error);
+      return FALSE;
+    }
+  *out_thread =
+      sqlite3_column_int (stmt, 0) ? sqlite3_column_int64 (stmt, 1) : key;
+  sqlite3_reset (stmt);
+  return TRUE;
+}
+
 /* The thread a new message joins: the lowest thread any of its ids (its
  * own, In-Reply-To, References) already belongs to; threads it bridges
  * are merged into that one. With none known it starts its own. */
-static gint64
+static gboolean
 resolve_thread (StoreConnection       *conn,
                 gint64                 key,
                 const StoreNewMessage *message,
+                gint64                *out_thread,
                 GError               **error)
 {
   g_autoptr (GPtrArray) ids = g_ptr_array_new ();
   g_autoptr (GArray)    found = g_array_new (FALSE, FALSE, sizeof (gint64));
   sqlite3_stmt         *lookup = NULL;
   sqlite3_stmt         *remember = NULL;
-  gint64                thread = key;
+  gint64                thread;
+
+  if (!new_thread_id (conn, key, &thread, error))
+    return FALSE;
 
   if (message->message_id != NULL && *message->message_id != '\0')
     g_ptr_array_add (ids, message->message_id);
@@ -325,13 +366,14 @@ resolve_thread (StoreConnection       *conn,
     if (*message->references[i] != '\0')
       g_ptr_array_add (ids, message->references[i]);
 
+  *out_thread = thread;
   if (ids->len == 0)
-    return thread;
+    return TRUE;
 
   lookup = _store_connection_prepare (
       conn, "SELECT thread_id FROM thread_ids WHERE message_id = ?", error);
   if (lookup == NULL)
-    return -1;
+    return FALSE;
 
   for (guint i = 0; i < ids->len; i++)
     {
@@ -358,21 +400,21 @@ resolve_thread (StoreConnection       *conn,
           conn, "UPDATE messages SET thread_id = ?1 WHERE thread_id = ?2",
           error);
       if (stmt == NULL)
-        return -1;
+        return FALSE;
       sqlite3_bind_int64 (stmt, 1, thread);
       sqlite3_bind_int64 (stmt, 2, other);
       if (!_store_connection_step_done (conn, stmt, error))
-        return -1;
+        return FALSE;
 
       stmt = _store_connection_prepare (
           conn, "UPDATE thread_ids SET thread_id = ?1 WHERE thread_id = ?2",
           error);
       if (stmt == NULL)
-        return -1;
+        return FALSE;
       sqlite3_bind_int64 (stmt, 1, thread);
       sqlite3_bind_int64 (stmt, 2, other);
       if (!_store_connection_step_done (conn, stmt, error))
-        return -1;
+        return FALSE;
     }
 
   remember = _store_connection_prepare (
@@ -381,17 +423,18 @@ resolve_thread (StoreConnection       *conn,
       "ON CONFLICT (message_id) DO UPDATE SET thread_id = excluded.thread_id",
       error);
   if (remember == NULL)
-    return -1;
+    return FALSE;
 
   for (guint i = 0; i < ids->len; i++)
     {
       bind_text (remember, 1, ids->pdata[i]);
       sqlite3_bind_int64 (remember, 2, thread);
       if (!_store_connection_step_done (conn, remember, error))
-        return -1;
+        return FALSE;
     }
 
-  return thread;
+  *out_thread = thread;
+  return TRUE;
 }
 
 static char *
@@ -618,8 +661,7 @@ insert_one (StoreConnection       *conn,
   if (key < 0)
     return -1;
 
-  thread = resolve_thread (conn, key, message, error);
-  if (thread < 0)
+  if (!resolve_thread (conn, key, message, &thread, error))
     return -1;
 
   body_id = insert_body (conn, message, error);

@@ -290,6 +290,87 @@ test_key_reuse (Fixture *fixture, gconstpointer user_data)
   g_assert_cmpint (index_rows (fixture), ==, 1);
 }
 
+static gint64
+insert_threaded (Fixture    *fixture,
+                 gint64      date,
+                 const char *message_id,
+                 const char *in_reply_to,
+                 const char *subject)
+{
+  g_autoptr (GPtrArray) batch =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) store_new_message_free);
+  g_autoptr (GArray) ids = NULL;
+  StoreNewMessage   *message = store_test_message (date, "Ann", subject, "x");
+  GError            *error = NULL;
+
+  message->message_id = g_strdup (message_id);
+  message->in_reply_to = g_strdup (in_reply_to);
+  g_ptr_array_add (batch, message);
+  ids = store_test_insert (fixture->db, fixture->inbox, 0, batch, &error);
+  g_assert_no_error (error);
+  return g_array_index (ids, gint64, 0);
+}
+
+static gint64
+thread_of (Fixture *fixture, gint64 id)
+{
+  g_autoptr (StoreMessageRow) row = NULL;
+  GError                     *error = NULL;
+
+  row = store_database_get_message (fixture->db, id, &error);
+  g_assert_no_error (error);
+  return row->thread_id;
+}
+
+/* Deletes @id and waits until the index has applied and trimmed the
+ * removal, so that its key may come back (test_key_reuse). */
+static void
+delete_indexed (Fixture *fixture, gint64 id)
+{
+  delete (fixture, id);
+  g_assert_cmpuint (count_found (fixture, "nothing", FALSE), ==, 0);
+}
+
+/* A message that gets a deleted root's key (the last of its second)
+ * does not join the replies that still carry the root's thread, and a
+ * reply that comes later to the root still finds that thread. */
+static void
+test_key_reuse_threads (Fixture *fixture, gconstpointer user_data)
+{
+  gint64 root = insert_threaded (fixture, DATE, "root@x", NULL, "Plans");
+  gint64 reply =
+      insert_threaded (fixture, DATE + 60, "reply@x", "root@x", "Re: Plans");
+  gint64 root_thread = thread_of (fixture, root);
+  gint64 stranger;
+  gint64 stranger_reply;
+  gint64 late_reply;
+  gint64 third;
+
+  g_assert_cmpint (thread_of (fixture, reply), ==, root_thread);
+  delete_indexed (fixture, root);
+
+  stranger = insert_threaded (fixture, DATE, "stranger@x", NULL, "Lunch?");
+  g_assert_cmpint (stranger, ==, root); /* the key came back */
+  g_assert_cmpint (thread_of (fixture, stranger), !=, root_thread);
+  g_assert_cmpint (thread_of (fixture, reply), ==, root_thread);
+
+  late_reply =
+      insert_threaded (fixture, DATE + 120, "late@x", "root@x", "Re: Plans");
+  g_assert_cmpint (thread_of (fixture, late_reply), ==, root_thread);
+
+  /* a thread id made up that way is not handed out twice either */
+  stranger_reply = insert_threaded (fixture, DATE + 180, "stranger-reply@x",
+                                    "stranger@x", "Re: Lunch?");
+  g_assert_cmpint (thread_of (fixture, stranger_reply), ==,
+                   thread_of (fixture, stranger));
+  delete_indexed (fixture, stranger);
+  third = insert_threaded (fixture, DATE, "third@x", NULL, "Tea?");
+  g_assert_cmpint (third, ==, root);
+  g_assert_cmpint (thread_of (fixture, third), !=, root_thread);
+  g_assert_cmpint (thread_of (fixture, third), !=,
+                   thread_of (fixture, stranger_reply));
+}
+
 /* The body text, as the engine would give it: the test messages
  * (store_test_message()) are their body after the header section. */
 static char *
@@ -812,6 +893,7 @@ main (int argc, char *argv[])
   ADD ("/store/index/delete-then-search", test_delete_then_search);
   ADD ("/store/index/other-deletes-logged", test_other_deletes_logged);
   ADD ("/store/index/key-reuse", test_key_reuse);
+  ADD ("/store/index/key-reuse-threads", test_key_reuse_threads);
   ADD ("/store/index/crash-replay", test_crash_replay);
   ADD ("/store/index/marks-kept-out", test_marks_kept_out);
   ADD ("/store/index/batch-in-key-order", test_batch_in_key_order);
