@@ -49,6 +49,9 @@ gboolean _store_database_set_max_page_count_finish (StoreDatabase *self,
 /* Tests only: a paused indexer applies nothing (store-index-private.h);
  * at most two batches may be stored while it is paused. */
 void _store_database_set_index_paused (StoreDatabase *self, gboolean paused);
+/* Tests only: how long a failed indexer waits before it tries again. */
+void _store_database_set_index_retry_seconds (StoreDatabase *self,
+                                              guint          seconds);
 
 /* Tests only: when the store's WAL is checkpointed (store-checkpointer.h),
  * and a paused checkpointer. */

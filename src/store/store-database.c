@@ -830,6 +830,12 @@ _store_database_set_index_paused (StoreDatabase *self, gboolean paused)
 }
 
 void
+_store_database_set_index_retry_seconds (StoreDatabase *self, guint seconds)
+{
+  _store_indexer_set_retry_seconds (self->indexer, seconds);
+}
+
+void
 _store_database_set_checkpoint_pages (StoreDatabase *self,
                                       guint          wanted,
                                       guint          most)

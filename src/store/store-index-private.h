@@ -43,6 +43,9 @@ gboolean _store_indexer_wait (StoreIndexer *self, GError **error);
 /* Tests only: a paused indexer applies nothing; closing the store while it
  * is paused drops what it holds, as a killed process would. */
 void _store_indexer_set_paused (StoreIndexer *self, gboolean paused);
+/* Tests only: how long the indexer waits after a failure before it tries
+ * the log again (RETRY_SECONDS). */
+void _store_indexer_set_retry_seconds (StoreIndexer *self, guint seconds);
 /* Called before the writer stops: when paused, the indexer gives up. */
 void _store_indexer_abandon_if_paused (StoreIndexer *self);
 

@@ -37,6 +37,10 @@
 /* Rows of index_log read per transaction when the log is replayed. */
 #define REPLAY_CHUNK 500
 
+/* After a failure other than a damaged file (a full disk), how long the
+ * indexer waits before it tries the log again. */
+#define RETRY_SECONDS 30
+
 /* The index file's own version, in its user_version. */
 #define INDEX_SCHEMA_VERSION 1
 
@@ -89,6 +93,7 @@ struct _StoreIndexer
   gboolean abandoned;
   gboolean rebuilding; /* the writer leaves its batches to the log */
   gboolean stopping;   /* the store is closing: a rebuild gives up */
+  guint    retry_seconds;
   GError  *failure;
 
   /* indexer thread only */
@@ -99,7 +104,8 @@ struct _StoreIndexer
   gboolean           in_transaction;
   gboolean           rebuild; /* the file was lost: build it from the store */
   guint              transaction_entries;
-  guint              unsettled; /* batches taken since the last commit */
+  guint              unsettled;  /* batches taken since the last commit */
+  gint64             retry_time; /* after a failure: when to try again */
 
   /* writer thread only */
   GArray *pending;      /* IndexEntry: logged in the open transaction */
@@ -165,6 +171,7 @@ _store_indexer_new (const char *store_path, const char *index_path)
   self->index_path = g_strdup (index_path);
   self->queue = g_async_queue_new_full (index_item_free);
   self->pending = entries_new ();
+  self->retry_seconds = RETRY_SECONDS;
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
   return self;
@@ -202,6 +209,14 @@ _store_indexer_free (StoreIndexer *self)
   g_free (self->store_path);
   g_free (self->index_path);
   g_free (self);
+}
+
+void
+_store_indexer_set_retry_seconds (StoreIndexer *self, guint seconds)
+{
+  g_mutex_lock (&self->lock);
+  self->retry_seconds = seconds;
+  g_mutex_unlock (&self->lock);
 }
 
 void
@@ -1082,6 +1097,105 @@ complete_in_task_context (GTask *task, GError *error)
   g_source_unref (source);
 }
 
+/* Sets the damaged index file aside and builds a new one from the store,
+ * as at open (open_index()), while the writer leaves its batches to the
+ * log; the replay then applies them, and the batches queued before are
+ * skipped as applied (apply_entries()). */
+static gboolean
+rebuild_damaged (StoreIndexer *self, GError **error)
+{
+  g_autoptr (StoreConnection) store = NULL;
+  gboolean                    ok;
+
+  g_mutex_lock (&self->lock);
+  self->rebuilding = TRUE;
+  g_mutex_unlock (&self->lock);
+
+  if (self->in_transaction)
+    rollback_transaction (self);
+  /* its connection has the damaged file open too */
+  g_clear_pointer (&self->checkpointer, _store_checkpointer_free);
+  ok = set_damaged_index_aside (self, error) && open_index_file (self, error);
+  if (ok)
+    {
+      self->checkpointer =
+          _store_checkpointer_new (self->index_path, "index-checkpt");
+      _store_checkpointer_attach (self->checkpointer, self->conn);
+      self->applied_seq = self->committed_seq;
+      store = _store_connection_open (self->store_path, STORE_OPEN_READ_ONLY,
+                                      error);
+      ok = store != NULL && rebuild (self, store, error);
+    }
+
+  g_mutex_lock (&self->lock);
+  self->rebuilding = FALSE;
+  g_mutex_unlock (&self->lock);
+  return ok && replay (self, store, error);
+}
+
+static gint64
+retry_time (StoreIndexer *self)
+{
+  guint seconds;
+
+  g_mutex_lock (&self->lock);
+  seconds = self->retry_seconds;
+  g_mutex_unlock (&self->lock);
+  return g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+}
+
+/* After a failure the batches are skipped, and stay in the log; this
+ * applies the log again, at most every RETRY_SECONDS (a disk that stays
+ * full). Returns whether the index is up to date again. */
+static gboolean
+retry_from_log (StoreIndexer *self)
+{
+  g_autoptr (StoreConnection) store = NULL;
+  GError                     *error = NULL;
+
+  if (self->conn == NULL || g_get_monotonic_time () < self->retry_time)
+    return FALSE;
+  self->retry_time = retry_time (self);
+
+  store =
+      _store_connection_open (self->store_path, STORE_OPEN_READ_ONLY, &error);
+  if (store == NULL || !replay (self, store, &error))
+    {
+      g_debug ("The search index %s is still not up to date: %s",
+               self->index_path, error->message);
+      g_clear_error (&error);
+      return FALSE;
+    }
+
+  g_mutex_lock (&self->lock);
+  g_clear_error (&self->failure);
+  g_mutex_unlock (&self->lock);
+  g_message ("The search index %s is up to date again", self->index_path);
+  return TRUE;
+}
+
+/* A damaged index file holds nothing the store does not: it is built
+ * again at once. Any other failure is recorded, and retried from the log
+ * (retry_from_log()). */
+static void
+index_failed (StoreIndexer *self, const char *what, GError *error)
+{
+  if (g_error_matches (error, STORE_ERROR, STORE_ERROR_CORRUPT))
+    {
+      g_message ("The search index %s is damaged (%s); it is built again "
+                 "from the mail store",
+                 self->index_path, error->message);
+      g_clear_error (&error);
+      if (rebuild_damaged (self, &error))
+        return;
+    }
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("The search index %s %s: %s", self->index_path, what,
+               error->message);
+  self->retry_time = retry_time (self);
+  fail (self, error);
+}
+
 /* Commits what is applied, and tells waiters that the batches taken
  * since the last commit are done with (in the index, or failed). */
 static void
@@ -1090,11 +1204,7 @@ settle (StoreIndexer *self)
   GError *error = NULL;
 
   if (!commit_transaction (self, &error))
-    {
-      g_warning ("The search index %s was not updated: %s", self->index_path,
-                 error->message);
-      fail (self, error);
-    }
+    index_failed (self, "was not updated", error);
 
   g_mutex_lock (&self->lock);
   g_assert (self->in_flight >= self->unsettled);
@@ -1140,6 +1250,8 @@ wait_while_paused (StoreIndexer *self)
     g_cond_wait (&self->cond, &self->lock);
   skip = self->abandoned || self->failure != NULL;
   g_mutex_unlock (&self->lock);
+  if (skip && !self->abandoned && retry_from_log (self))
+    skip = FALSE;
   return skip;
 }
 
@@ -1185,10 +1297,7 @@ indexer_thread (gpointer data)
         ok = replay (self, store, &error);
       if (!ok)
         {
-          if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-            g_warning ("The search index %s was not brought up to date: %s",
-                       self->index_path, error->message);
-          fail (self, error);
+          index_failed (self, "was not brought up to date", error);
           error = NULL;
         }
     }
@@ -1213,9 +1322,7 @@ indexer_thread (gpointer data)
       self->unsettled++;
       if (!skip && !apply_entries (self, item->entries, &error))
         {
-          g_warning ("The search index %s was not updated: %s",
-                     self->index_path, error->message);
-          fail (self, error);
+          index_failed (self, "was not updated", error);
           error = NULL;
         }
       text_bytes = item->text_bytes;

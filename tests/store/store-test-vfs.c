@@ -14,7 +14,8 @@
 #include <sys/prctl.h>
 
 /* Every call goes on to the default VFS and its files; only xSync is
- * counted on the way: of WAL files, and on a watched thread. */
+ * counted on the way (of WAL files, and on a watched thread), and writes
+ * on a thread made to fail fail. */
 
 typedef struct
 {
@@ -29,6 +30,7 @@ static gint         wal_syncs;
 static char         watched_thread[16]; /* guarded by watch_lock */
 static guint        watched_syncs;      /* ... */
 static GMutex       watch_lock;
+static char         failing_thread[16]; /* guarded by watch_lock */
 
 static sqlite3_file *
 real_of (sqlite3_file *file)
@@ -48,12 +50,28 @@ counting_read (sqlite3_file *file, void *buf, int n, sqlite3_int64 offset)
   return real_of (file)->pMethods->xRead (real_of (file), buf, n, offset);
 }
 
+static gboolean
+on_thread (const char *watched)
+{
+  char name[16] = "";
+
+  prctl (PR_GET_NAME, name); /* 16 bytes */
+  return watched[0] != '\0' && strcmp (name, watched) == 0;
+}
+
 static int
 counting_write (sqlite3_file *file,
                 const void   *buf,
                 int           n,
                 sqlite3_int64 offset)
 {
+  gboolean fail;
+
+  g_mutex_lock (&watch_lock);
+  fail = on_thread (failing_thread);
+  g_mutex_unlock (&watch_lock);
+  if (fail)
+    return SQLITE_FULL;
   return real_of (file)->pMethods->xWrite (real_of (file), buf, n, offset);
 }
 
@@ -67,11 +85,8 @@ counting_truncate (sqlite3_file *file, sqlite3_int64 size)
 static void
 count_thread_sync (void)
 {
-  char name[16] = "";
-
-  prctl (PR_GET_NAME, name); /* 16 bytes */
   g_mutex_lock (&watch_lock);
-  if (watched_thread[0] != '\0' && strcmp (name, watched_thread) == 0)
+  if (on_thread (watched_thread))
     watched_syncs++;
   g_mutex_unlock (&watch_lock);
 }
@@ -308,4 +323,13 @@ store_test_vfs_thread_syncs (void)
   syncs = watched_syncs;
   g_mutex_unlock (&watch_lock);
   return syncs;
+}
+
+void
+store_test_vfs_fail_writes (const char *thread_name)
+{
+  g_mutex_lock (&watch_lock);
+  g_strlcpy (failing_thread, thread_name != NULL ? thread_name : "",
+             sizeof failing_thread);
+  g_mutex_unlock (&watch_lock);
 }

@@ -20,5 +20,8 @@ guint store_test_vfs_wal_syncs (void);
 /* Counts syncs of any file made on threads named @name, from 0. */
 void  store_test_vfs_watch_thread (const char *name);
 guint store_test_vfs_thread_syncs (void);
+/* Writes made on threads named @thread_name fail as on a full disk, until
+ * called again with NULL. */
+void store_test_vfs_fail_writes (const char *thread_name);
 
 G_END_DECLS

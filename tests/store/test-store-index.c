@@ -791,6 +791,119 @@ test_damaged_index (Fixture *fixture, gconstpointer user_data)
   g_assert_cmpstr (kept, ==, garbage);
 }
 
+/* The root pages of the index file's FTS5 tables, read with SQLite. */
+static GArray *
+fts_root_pages (const char *index_path)
+{
+  GArray       *pages = g_array_new (FALSE, FALSE, sizeof (gint64));
+  sqlite3      *db = NULL;
+  sqlite3_stmt *stmt = NULL;
+
+  g_assert_cmpint (
+      sqlite3_open_v2 (index_path, &db, SQLITE_OPEN_READONLY, NULL), ==,
+      SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "SELECT rootpage FROM sqlite_schema "
+                                       "WHERE name LIKE 'messages_fts_%'",
+                                       -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gint64 page = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (pages, page);
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  return pages;
+}
+
+/* An index file damaged past its header opens, and fails once it is
+ * written to: it is set aside and built again from the store, with what
+ * was stored since. Searches never report the mail store as damaged. */
+static void
+test_damaged_index_pages (Fixture *fixture, gconstpointer user_data)
+{
+  g_autofree char *index_path =
+      g_strdup (store_database_get_index_path (fixture->db));
+  g_autofree char   *aside = g_strconcat (index_path, ".damaged", NULL);
+  g_autofree char   *garbage = g_strnfill (16384, 'x');
+  g_autoptr (GArray) pages = NULL;
+  FILE              *file;
+
+  for (int i = 0; i < 20; i++)
+    {
+      g_autofree char *subject = g_strdup_printf ("Heron %d", i);
+
+      insert (fixture, DATE + i, subject, "Standing still.");
+    }
+  g_assert_cmpuint (count_found (fixture, "heron", FALSE), ==, 20);
+  g_clear_object (&fixture->db);
+
+  pages = fts_root_pages (index_path);
+  g_assert_cmpuint (pages->len, >=, 3);
+  file = fopen (index_path, "r+b");
+  g_assert_nonnull (file);
+  for (guint i = 0; i < pages->len; i++)
+    {
+      gint64 page = g_array_index (pages, gint64, i);
+
+      g_assert_cmpint (page, >, 1);
+      g_assert_cmpint (fseek (file, (page - 1) * 16384, SEEK_SET), ==, 0);
+      g_assert_cmpuint (fwrite (garbage, 1, 16384, file), ==, 16384);
+    }
+  g_assert_cmpint (fclose (file), ==, 0);
+
+  reopen (fixture);
+  g_assert_false (g_file_test (aside, G_FILE_TEST_EXISTS));
+  insert (fixture, DATE + 100, "Egret", "Wading.");
+  g_assert_cmpuint (count_found (fixture, "egret", FALSE), ==, 1);
+  g_assert_cmpuint (count_found (fixture, "heron", FALSE), ==, 20);
+  g_assert_true (g_file_test (aside, G_FILE_TEST_EXISTS));
+
+  /* and it stays whole */
+  reopen (fixture);
+  insert (fixture, DATE + 200, "Ibis", "Probing.");
+  g_assert_cmpuint (count_found (fixture, "ibis OR egret OR heron", FALSE), ==,
+                    22);
+}
+
+/* A failure other than damage (here every write of the indexer fails, as
+ * on a full disk) is reported, and the batches stay in the log; once
+ * writes succeed again, the next batch brings the index up to date with
+ * those that failed. */
+static void
+test_retry_after_failure (Fixture *fixture, gconstpointer user_data)
+{
+  GError *error = NULL;
+
+  _store_database_set_index_retry_seconds (fixture->db, 0);
+  insert (fixture, DATE, "Avocet", "Sweeping.");
+  g_assert_cmpuint (count_found (fixture, "avocet", FALSE), ==, 1);
+
+  store_test_vfs_fail_writes ("store-indexer");
+  g_test_expect_message ("pigeon-store", G_LOG_LEVEL_WARNING,
+                         "The search index * was not updated: The disk is "
+                         "full*");
+  insert (fixture, DATE + 1, "Bittern", "Booming.");
+  g_assert_false (store_test_flush_index (fixture->db, &error));
+  g_test_assert_expected_messages ();
+  g_assert_error (error, STORE_ERROR, STORE_ERROR_FULL);
+  g_clear_error (&error);
+  /* tried again, and failed again */
+  insert (fixture, DATE + 2, "Crane", "Dancing.");
+  g_assert_false (store_test_flush_index (fixture->db, &error));
+  g_assert_error (error, STORE_ERROR, STORE_ERROR_FULL);
+  g_clear_error (&error);
+  g_assert_cmpuint (count_found (fixture, "bittern OR crane", TRUE), ==, 0);
+
+  store_test_vfs_fail_writes (NULL);
+  insert (fixture, DATE + 3, "Dunlin", "Probing.");
+  g_assert_cmpuint (
+      count_found (fixture, "avocet OR bittern OR crane OR dunlin", FALSE), ==,
+      4);
+}
+
 static void
 test_newer_index (Fixture *fixture, gconstpointer user_data)
 {
@@ -906,6 +1019,8 @@ main (int argc, char *argv[])
   ADD ("/store/index/store-restored-behind-index",
        test_store_restored_behind_index);
   ADD ("/store/index/damaged", test_damaged_index);
+  ADD ("/store/index/damaged-pages", test_damaged_index_pages);
+  ADD ("/store/index/retry-after-failure", test_retry_after_failure);
   ADD ("/store/index/newer", test_newer_index);
   ADD ("/store/index/indexer-failure", test_indexer_failure);
   ADD ("/store/index/indexer-never-syncs", test_indexer_never_syncs);
