@@ -25,6 +25,8 @@ struct _StoreConnection
   /* borrowed: set by the connection's owner, may be NULL */
   const StoreConnectionHooks *hooks;
   gpointer                    hook_data;
+  /* which index file is attached as "idx" (store-database.c), 0: none */
+  guint index_file;
 };
 
 static void
@@ -175,6 +177,18 @@ gpointer
 _store_connection_get_hook_data (StoreConnection *conn)
 {
   return conn->hook_data;
+}
+
+guint
+_store_connection_get_index_file (StoreConnection *conn)
+{
+  return conn->index_file;
+}
+
+void
+_store_connection_set_index_file (StoreConnection *conn, guint index_file)
+{
+  conn->index_file = index_file;
 }
 
 /**

@@ -45,6 +45,9 @@ void     _store_connection_set_hooks (StoreConnection            *conn,
                                       const StoreConnectionHooks *hooks,
                                       gpointer                    data);
 gpointer _store_connection_get_hook_data (StoreConnection *conn);
+/* Which index file a reader has attached: store-database.c says. */
+guint _store_connection_get_index_file (StoreConnection *conn);
+void _store_connection_set_index_file (StoreConnection *conn, guint index_file);
 
 sqlite3_stmt *_store_connection_prepare (StoreConnection *conn,
                                          const char      *sql,

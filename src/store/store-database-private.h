@@ -46,6 +46,15 @@ gboolean _store_database_set_max_page_count_finish (StoreDatabase *self,
                                                     GAsyncResult  *result,
                                                     GError       **error);
 
+/* Attaches the index file as "idx" to a reader, or the new one if the
+ * file it has was set aside since. */
+gboolean _store_database_attach_index (StoreDatabase   *self,
+                                       StoreConnection *conn,
+                                       GError         **error);
+
+/* A search met a damaged page (store-index-private.h). */
+void _store_database_check_index_damage (StoreDatabase *self);
+
 /* Tests only: a paused indexer applies nothing (store-index-private.h);
  * at most two batches may be stored while it is paused. */
 void _store_database_set_index_paused (StoreDatabase *self, gboolean paused);

@@ -446,22 +446,28 @@ open_writer (StoreDatabase *self, GError **error)
 }
 
 /* Searches read the index file through every reader: it is attached as
- * "idx" (store-search.c). */
-static StoreConnection *
-open_reader (StoreDatabase *self, GError **error)
+ * "idx" (store-search.c). A reader that has attached a file since set
+ * aside as damaged (store-index.c) attaches the new one. */
+gboolean
+_store_database_attach_index (StoreDatabase   *self,
+                              StoreConnection *conn,
+                              GError         **error)
 {
-  g_autoptr (StoreConnection) conn =
-      _store_connection_open (self->path, STORE_OPEN_READ_ONLY, error);
+  guint         index_file = _store_indexer_get_index_file (self->indexer);
   sqlite3_stmt *stmt;
   int           rc;
 
-  if (conn == NULL)
-    return NULL;
+  if (_store_connection_get_index_file (conn) == index_file)
+    return TRUE;
+  if (_store_connection_get_index_file (conn) != 0 &&
+      !_store_connection_exec (conn, "DETACH DATABASE idx", error))
+    return FALSE;
+  _store_connection_set_index_file (conn, 0);
 
   stmt =
       _store_connection_prepare_once (conn, "ATTACH DATABASE ? AS idx", error);
   if (stmt == NULL)
-    return NULL;
+    return FALSE;
 
   sqlite3_bind_text (stmt, 1, _store_indexer_get_path (self->indexer), -1,
                      SQLITE_STATIC);
@@ -470,8 +476,21 @@ open_reader (StoreDatabase *self, GError **error)
   if (rc != SQLITE_DONE)
     {
       _store_connection_set_error (conn, rc, error);
-      return NULL;
+      return FALSE;
     }
+
+  _store_connection_set_index_file (conn, index_file);
+  return TRUE;
+}
+
+static StoreConnection *
+open_reader (StoreDatabase *self, GError **error)
+{
+  g_autoptr (StoreConnection) conn =
+      _store_connection_open (self->path, STORE_OPEN_READ_ONLY, error);
+
+  if (conn == NULL || !_store_database_attach_index (self, conn, error))
+    return NULL;
 
   return g_steal_pointer (&conn);
 }
@@ -827,6 +846,12 @@ void
 _store_database_set_index_paused (StoreDatabase *self, gboolean paused)
 {
   _store_indexer_set_paused (self->indexer, paused);
+}
+
+void
+_store_database_check_index_damage (StoreDatabase *self)
+{
+  _store_indexer_check_damage (self->indexer);
 }
 
 void

@@ -26,6 +26,9 @@ StoreIndexer *_store_indexer_new (const char *store_path,
                                   const char *index_path);
 void          _store_indexer_free (StoreIndexer *self);
 const char   *_store_indexer_get_path (StoreIndexer *self);
+/* Counts the index files made at that path: a damaged one set aside while
+ * the store is open is replaced by a new one, which readers attach. */
+guint _store_indexer_get_index_file (StoreIndexer *self);
 
 /* On the writer thread, once the store is migrated: the writer's
  * transactions log and trim through @writer's hooks from then on. */
@@ -43,6 +46,11 @@ gboolean _store_indexer_wait (StoreIndexer *self, GError **error);
 /* Tests only: a paused indexer applies nothing; closing the store while it
  * is paused drops what it holds, as a killed process would. */
 void _store_indexer_set_paused (StoreIndexer *self, gboolean paused);
+/* A search met a damaged page, of the store's file or of the index
+ * file: the indexer checks the index file, and builds it again if the
+ * damage is there. */
+void _store_indexer_check_damage (StoreIndexer *self);
+
 /* Tests only: how long the indexer waits after a failure before it tries
  * the log again (RETRY_SECONDS). */
 void _store_indexer_set_retry_seconds (StoreIndexer *self, guint seconds);

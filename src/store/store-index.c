@@ -62,6 +62,7 @@ typedef struct
 typedef enum
 {
   ITEM_BATCH,
+  ITEM_CHECK, /* a search met a damaged page: maybe of this file */
   ITEM_QUIT,
 } ItemKind;
 
@@ -93,6 +94,8 @@ struct _StoreIndexer
   gboolean abandoned;
   gboolean rebuilding; /* the writer leaves its batches to the log */
   gboolean stopping;   /* the store is closing: a rebuild gives up */
+  gboolean check_queued;
+  guint    index_file; /* counts the files made: 1 at open */
   guint    retry_seconds;
   GError  *failure;
 
@@ -172,6 +175,7 @@ _store_indexer_new (const char *store_path, const char *index_path)
   self->queue = g_async_queue_new_full (index_item_free);
   self->pending = entries_new ();
   self->retry_seconds = RETRY_SECONDS;
+  self->index_file = 1;
   g_mutex_init (&self->lock);
   g_cond_init (&self->cond);
   return self;
@@ -181,6 +185,37 @@ const char *
 _store_indexer_get_path (StoreIndexer *self)
 {
   return self->index_path;
+}
+
+guint
+_store_indexer_get_index_file (StoreIndexer *self)
+{
+  guint index_file;
+
+  g_mutex_lock (&self->lock);
+  index_file = self->index_file;
+  g_mutex_unlock (&self->lock);
+  return index_file;
+}
+
+void
+_store_indexer_check_damage (StoreIndexer *self)
+{
+  IndexItem *check;
+
+  g_mutex_lock (&self->lock);
+  if (self->thread == NULL || self->stopping || self->check_queued)
+    {
+      g_mutex_unlock (&self->lock);
+      return;
+    }
+  self->check_queued = TRUE;
+  self->in_flight++; /* waiting for the index waits for the check too */
+  g_mutex_unlock (&self->lock);
+
+  check = g_new0 (IndexItem, 1);
+  check->kind = ITEM_CHECK;
+  g_async_queue_push (self->queue, check);
 }
 
 /* Lets the batches already handed over be applied (unless the indexer
@@ -1118,6 +1153,9 @@ rebuild_damaged (StoreIndexer *self, GError **error)
   ok = set_damaged_index_aside (self, error) && open_index_file (self, error);
   if (ok)
     {
+      g_mutex_lock (&self->lock);
+      self->index_file++; /* the readers attach the new one */
+      g_mutex_unlock (&self->lock);
       self->checkpointer =
           _store_checkpointer_new (self->index_path, "index-checkpt");
       _store_checkpointer_attach (self->checkpointer, self->conn);
@@ -1212,6 +1250,46 @@ settle (StoreIndexer *self)
   self->unsettled = 0;
   g_cond_broadcast (&self->cond);
   g_mutex_unlock (&self->lock);
+}
+
+/* Checks the index file after a search met a damaged page, and builds it
+ * again if the damage is there; else it is the store's, which is left as
+ * it is. PRAGMA quick_check reads the whole file, seconds at 100,000
+ * messages: only after such a search, once for all those queued. */
+static void
+check_damage (StoreIndexer *self)
+{
+  sqlite3_stmt *stmt;
+  GError       *error = NULL;
+  int           rc;
+
+  g_mutex_lock (&self->lock);
+  self->check_queued = FALSE;
+  g_mutex_unlock (&self->lock);
+  if (self->conn == NULL)
+    return;
+
+  settle (self);
+  stmt = _store_connection_prepare_once (self->conn, "PRAGMA quick_check (1)",
+                                         &error);
+  if (stmt == NULL)
+    {
+      index_failed (self, "could not be checked", error);
+      return;
+    }
+  rc = sqlite3_step (stmt);
+  if (rc == SQLITE_ROW &&
+      strcmp ((const char *) sqlite3_column_text (stmt, 0), "ok") != 0)
+    g_set_error (&error, STORE_ERROR, STORE_ERROR_CORRUPT, "%s",
+                 (const char *) sqlite3_column_text (stmt, 0));
+  else if (rc != SQLITE_ROW)
+    _store_connection_set_error (self->conn, rc, &error);
+  sqlite3_finalize (stmt);
+
+  if (error != NULL)
+    index_failed (self, "could not be checked", error);
+  else
+    g_debug ("The search index %s was checked: no damage", self->index_path);
 }
 
 /* Takes the next item; when none is waiting, first commits. */
@@ -1310,6 +1388,15 @@ indexer_thread (gpointer data)
       IndexItem *item = next_item (self);
       gboolean   skip;
       gsize      text_bytes;
+
+      if (item->kind == ITEM_CHECK)
+        {
+          index_item_free (item);
+          check_damage (self);
+          self->unsettled++; /* the check */
+          settle (self);
+          continue;
+        }
 
       if (item->kind == ITEM_QUIT)
         {

@@ -41,9 +41,10 @@ typedef struct
 
 typedef struct
 {
-  Search *search;
-  gint64  before_id;
-  guint   limit;
+  Search        *search;
+  gint64         before_id;
+  guint          limit;
+  StoreDatabase *db; /* the task's source */
 } SearchData;
 
 static void
@@ -465,6 +466,24 @@ bind_params (sqlite3_stmt *stmt, const SearchData *data)
   return rc == SQLITE_OK;
 }
 
+/* A search reads the index file and the store's: a damaged page may be
+ * in either, and store_database_search_finish() has the index file
+ * checked. */
+static void
+return_search_error (StoreJob *job, sqlite3 *db, GError *error)
+{
+  if (g_error_matches (error, STORE_ERROR, STORE_ERROR_CORRUPT))
+    {
+      g_clear_error (&error);
+      g_set_error (&error, STORE_ERROR, STORE_ERROR_CORRUPT,
+                   "The search met a damaged page (%s) in the search index "
+                   "or in the mail store; the search index is checked, and "
+                   "built again if the damage is there",
+                   sqlite3_errmsg (db));
+    }
+  _store_job_return_error (job, error);
+}
+
 static void
 search_job (StoreConnection *conn, StoreJob *job)
 {
@@ -477,10 +496,16 @@ search_job (StoreConnection *conn, StoreJob *job)
   GError               *error = NULL;
   int                   rc;
 
+  if (!_store_database_attach_index (data->db, conn, &error))
+    {
+      _store_job_return_error (job, error);
+      return;
+    }
+
   stmt = _store_connection_prepare_once (conn, sql, &error);
   if (stmt == NULL)
     {
-      _store_job_return_error (job, error);
+      return_search_error (job, db, error);
       return;
     }
 
@@ -517,7 +542,7 @@ search_job (StoreConnection *conn, StoreJob *job)
   sqlite3_finalize (stmt);
 
   if (error != NULL)
-    _store_job_return_error (job, error);
+    return_search_error (job, db, error);
   else
     _store_job_return_pointer (job, g_steal_pointer (&rows),
                                (GDestroyNotify) g_ptr_array_unref);
@@ -567,6 +592,7 @@ store_database_search_async (StoreDatabase      *self,
   data->search = compile (tree);
   data->before_id = before_id;
   data->limit = limit;
+  data->db = self;
 
   task = g_task_new (self, cancellable, callback, user_data);
   g_task_set_source_tag (task, store_database_search_async);
@@ -588,7 +614,16 @@ store_database_search_finish (StoreDatabase *self,
                               GAsyncResult  *result,
                               GError       **error)
 {
+  GPtrArray *rows;
+  GError    *local_error = NULL;
+
   g_return_val_if_fail (g_task_is_valid (result, self), NULL);
 
-  return g_task_propagate_pointer (G_TASK (result), error);
+  rows = g_task_propagate_pointer (G_TASK (result), &local_error);
+  /* The index file holds nothing the store does not. */
+  if (g_error_matches (local_error, STORE_ERROR, STORE_ERROR_CORRUPT))
+    _store_database_check_index_damage (self);
+  if (local_error != NULL)
+    g_propagate_error (error, local_error);
+  return rows;
 }

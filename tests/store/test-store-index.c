@@ -818,31 +818,16 @@ fts_root_pages (const char *index_path)
   return pages;
 }
 
-/* An index file damaged past its header opens, and fails once it is
- * written to: it is set aside and built again from the store, with what
- * was stored since. Searches never report the mail store as damaged. */
+/* Overwrites the root pages of the FTS5 tables, and only those: the
+ * file still opens. */
 static void
-test_damaged_index_pages (Fixture *fixture, gconstpointer user_data)
+damage_fts_tables (const char *index_path)
 {
-  g_autofree char *index_path =
-      g_strdup (store_database_get_index_path (fixture->db));
-  g_autofree char   *aside = g_strconcat (index_path, ".damaged", NULL);
   g_autofree char   *garbage = g_strnfill (16384, 'x');
-  g_autoptr (GArray) pages = NULL;
-  FILE              *file;
+  g_autoptr (GArray) pages = fts_root_pages (index_path);
+  FILE              *file = fopen (index_path, "r+b");
 
-  for (int i = 0; i < 20; i++)
-    {
-      g_autofree char *subject = g_strdup_printf ("Heron %d", i);
-
-      insert (fixture, DATE + i, subject, "Standing still.");
-    }
-  g_assert_cmpuint (count_found (fixture, "heron", FALSE), ==, 20);
-  g_clear_object (&fixture->db);
-
-  pages = fts_root_pages (index_path);
   g_assert_cmpuint (pages->len, >=, 3);
-  file = fopen (index_path, "r+b");
   g_assert_nonnull (file);
   for (guint i = 0; i < pages->len; i++)
     {
@@ -853,6 +838,28 @@ test_damaged_index_pages (Fixture *fixture, gconstpointer user_data)
       g_assert_cmpuint (fwrite (garbage, 1, 16384, file), ==, 16384);
     }
   g_assert_cmpint (fclose (file), ==, 0);
+}
+
+/* An index file damaged past its header opens, and fails once it is
+ * written to: it is set aside and built again from the store, with what
+ * was stored since. */
+static void
+test_damaged_index_pages (Fixture *fixture, gconstpointer user_data)
+{
+  g_autofree char *index_path =
+      g_strdup (store_database_get_index_path (fixture->db));
+  g_autofree char *aside = g_strconcat (index_path, ".damaged", NULL);
+
+  for (int i = 0; i < 20; i++)
+    {
+      g_autofree char *subject = g_strdup_printf ("Heron %d", i);
+
+      insert (fixture, DATE + i, subject, "Standing still.");
+    }
+  g_assert_cmpuint (count_found (fixture, "heron", FALSE), ==, 20);
+  g_clear_object (&fixture->db);
+
+  damage_fts_tables (index_path);
 
   reopen (fixture);
   g_assert_false (g_file_test (aside, G_FILE_TEST_EXISTS));
@@ -866,6 +873,50 @@ test_damaged_index_pages (Fixture *fixture, gconstpointer user_data)
   insert (fixture, DATE + 200, "Ibis", "Probing.");
   g_assert_cmpuint (count_found (fixture, "ibis OR egret OR heron", FALSE), ==,
                     22);
+}
+
+/* A search that meets the damage first, before any write, says where it
+ * may be, and has the index file checked and built again. */
+static void
+test_damaged_index_searched (Fixture *fixture, gconstpointer user_data)
+{
+  g_autofree char *index_path =
+      g_strdup (store_database_get_index_path (fixture->db));
+  g_autofree char      *aside = g_strconcat (index_path, ".damaged", NULL);
+  g_autoptr (GPtrArray) rows = NULL;
+  GError               *error = NULL;
+
+  insert (fixture, DATE, "Heron", "Standing still.");
+  g_assert_cmpuint (count_found (fixture, "heron", FALSE), ==, 1);
+  g_clear_object (&fixture->db);
+  damage_fts_tables (index_path);
+  reopen (fixture);
+
+  rows = store_test_search_now (fixture->db, "heron", 50, &error);
+  g_assert_null (rows);
+  g_assert_error (error, STORE_ERROR, STORE_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "search index"));
+  g_clear_error (&error);
+
+  /* waiting for the index waits for the check and the new index */
+  g_assert_cmpuint (count_found (fixture, "heron", FALSE), ==, 1);
+  g_assert_true (g_file_test (aside, G_FILE_TEST_EXISTS));
+}
+
+/* A search that meets damage in the store's own file has the index file
+ * checked, which finds none and leaves it as it is. */
+static void
+test_damage_elsewhere (Fixture *fixture, gconstpointer user_data)
+{
+  g_autofree char *index_path =
+      g_strdup (store_database_get_index_path (fixture->db));
+  g_autofree char *aside = g_strconcat (index_path, ".damaged", NULL);
+
+  insert (fixture, DATE, "Heron", "Standing still.");
+  g_assert_cmpuint (count_found (fixture, "heron", FALSE), ==, 1);
+  _store_database_check_index_damage (fixture->db);
+  g_assert_cmpuint (count_found (fixture, "heron", FALSE), ==, 1);
+  g_assert_false (g_file_test (aside, G_FILE_TEST_EXISTS));
 }
 
 /* A failure other than damage (here every write of the indexer fails, as
@@ -1020,6 +1071,8 @@ main (int argc, char *argv[])
        test_store_restored_behind_index);
   ADD ("/store/index/damaged", test_damaged_index);
   ADD ("/store/index/damaged-pages", test_damaged_index_pages);
+  ADD ("/store/index/damaged-searched", test_damaged_index_searched);
+  ADD ("/store/index/damage-elsewhere", test_damage_elsewhere);
   ADD ("/store/index/retry-after-failure", test_retry_after_failure);
   ADD ("/store/index/newer", test_newer_index);
   ADD ("/store/index/indexer-failure", test_indexer_failure);
