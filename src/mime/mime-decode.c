@@ -110,23 +110,79 @@ charset_is_1252 (const char *charset)
          g_ascii_strcasecmp (charset, "cp1252") == 0;
 }
 
-/* Converts with iconv, replacing each byte iconv rejects by U+FFFD rather
- * than giving up: one bad byte must not cost the rest of the text.
- * Returns FALSE only if iconv has no converter for @charset. */
+/* Labels whose text is mostly written in a vendor's superset, which
+ * glibc's converter of the plain charset rejects: Shift_JIS mail holds
+ * Windows' NEC and IBM rows (①, ㈱), EUC-KR mail is Windows' CP949
+ * (Outlook labels it ks_c_5601-1987), GB2312 mail is GBK. Mapped as the
+ * WHATWG Encoding Standard maps them for the web. */
+static const struct
+{
+  const char *label;
+  const char *converter;
+} charset_supersets[] = {
+  { "shift_jis", "CP932" },      { "shift-jis", "CP932" },
+  { "sjis", "CP932" },           { "x-sjis", "CP932" },
+  { "ms_kanji", "CP932" },       { "csshiftjis", "CP932" },
+  { "windows-31j", "CP932" },    { "euc-jp", "EUC-JP-MS" },
+  { "x-euc-jp", "EUC-JP-MS" },   { "euc-kr", "CP949" },
+  { "ks_c_5601-1987", "CP949" }, { "ks_c_5601-1989", "CP949" },
+  { "ksc5601", "CP949" },        { "ksc_5601", "CP949" },
+  { "windows-949", "CP949" },    { "gb2312", "GB18030" },
+  { "gb_2312-80", "GB18030" },   { "csgb2312", "GB18030" },
+  { "euc-cn", "GB18030" },       { "x-gbk", "GB18030" },
+  { "gbk", "GB18030" },          { "cp936", "GB18030" },
+  { "big5", "BIG5-HKSCS" },      { "x-x-big5", "BIG5-HKSCS" },
+  { "cn-big5", "BIG5-HKSCS" },   { "csbig5", "BIG5-HKSCS" },
+  { "tis-620", "CP874" },        { "iso-8859-11", "CP874" },
+};
+
+static const char *
+converter_for (const char *charset)
+{
+  for (gsize i = 0; i < G_N_ELEMENTS (charset_supersets); i++)
+    if (g_ascii_strcasecmp (charset, charset_supersets[i].label) == 0)
+      return charset_supersets[i].converter;
+  return charset;
+}
+
+/* In an ISO-2022 text, whether the escape sequences before @upto switched
+ * to a two-byte set ("ESC $ B"): then a character iconv rejects is two
+ * bytes long. Scans on from *@scanned, so linear over a whole text. */
+static gboolean
+in_two_byte_set (const char *upto, const char **scanned, gboolean two_byte)
+{
+  for (const char *p = *scanned; p + 1 < upto; p++)
+    if (p[0] == '\x1B')
+      two_byte = p[1] == '$';
+    else if (p[0] == '\x0E' || p[0] == '\x0F')
+      two_byte = p[0] == '\x0E'; /* SO and SI, of ISO-2022-KR */
+  *scanned = upto > *scanned ? upto - 1 : *scanned;
+  return two_byte;
+}
+
+/* Converts with iconv, replacing each character iconv rejects by U+FFFD
+ * rather than giving up: one bad byte must not cost the rest of the text.
+ * In a stateful charset (ISO-2022-JP) the converter keeps its shift
+ * state over it, and a rejected two-byte character is skipped whole:
+ * reset, the rest of the line came out as ASCII garbage. Returns FALSE
+ * only if iconv has no converter for @charset. */
 static gboolean
 append_with_iconv (GString    *out,
                    const char *data,
                    gsize       length,
                    const char *charset)
 {
-  iconv_t cd;
-  char    buffer[4096];
-  char   *in = (char *) data;
-  gsize   in_left = length;
+  iconv_t     cd;
+  char        buffer[4096];
+  char       *in = (char *) data;
+  gsize       in_left = length;
+  gboolean    stateful = g_ascii_strncasecmp (charset, "iso-2022-", 9) == 0;
+  const char *scanned = data;
+  gboolean    two_byte = FALSE;
 
   /* GMime's cache keeps converters open: opening one each time makes
    * glibc load and unload its gconv module, the main cost of a summary. */
-  cd = g_mime_iconv_open ("UTF-8", charset);
+  cd = g_mime_iconv_open ("UTF-8", converter_for (charset));
   if (cd == (iconv_t) -1)
     return FALSE;
 
@@ -143,9 +199,24 @@ append_with_iconv (GString    *out,
             continue;
           /* EILSEQ or EINVAL (truncated sequence at the end) */
           g_string_append (out, "\xEF\xBF\xBD");
-          in++;
-          in_left--;
-          iconv (cd, NULL, NULL, NULL, NULL);
+          if (!stateful)
+            {
+              in++;
+              in_left--;
+              iconv (cd, NULL, NULL, NULL, NULL);
+              continue;
+            }
+          two_byte = in_two_byte_set (in, &scanned, two_byte);
+          if (two_byte && in_left >= 2 && in[0] != '\x1B' && in[1] != '\x1B')
+            {
+              in += 2;
+              in_left -= 2;
+            }
+          else
+            {
+              in++;
+              in_left--;
+            }
         }
     }
   /* Flush the shift state of stateful charsets (ISO-2022-JP). */

@@ -150,9 +150,13 @@ scan_headers (const char *data, gsize length, HeaderScan *scan)
   scan->separator_ok = TRUE;
   scan->leading_blank = FALSE;
 
-  if (length >= 5 && memcmp (data, "From ", 5) == 0)
+  /* A UTF-8 byte order mark, as Windows programs save .eml files: not
+   * part of the first header's name. */
+  if (length >= 3 && memcmp (p, "\xEF\xBB\xBF", 3) == 0)
+    p += 3;
+  if (end - p >= 5 && memcmp (p, "From ", 5) == 0)
     {
-      const char *nl = memchr (p, '\n', length);
+      const char *nl = memchr (p, '\n', end - p);
 
       p = nl != NULL ? nl + 1 : end;
     }
@@ -478,9 +482,11 @@ is_inline_disposition (GMimeObject *object)
   return value != NULL && g_ascii_strcasecmp (value, "inline") == 0;
 }
 
-/* A text/plain or text/html leaf that is meant to be read, not saved. */
+/* A text/plain or text/html leaf that is meant to be read, not saved:
+ * inside a multipart, one with a file name is an attachment; a message
+ * of that one part (@whole) is still mail to read. */
 static gboolean
-is_body_part (GMimeObject *object)
+is_body_part (GMimeObject *object, gboolean whole)
 {
   GMimeContentType *type = g_mime_object_get_content_type (object);
   g_autofree char  *filename = NULL;
@@ -490,8 +496,30 @@ is_body_part (GMimeObject *object)
         g_mime_content_type_is_type (type, "text", "html")) ||
       is_attachment_disposition (object))
     return FALSE;
+  if (whole)
+    return TRUE;
   filename = part_filename (object);
   return filename == NULL || *filename == '\0';
+}
+
+/* Whether a part's decoded content is only spaces and line breaks, as
+ * the text/plain alternative of some HTML mail is. */
+static gboolean
+is_blank_part (GMimeObject *object)
+{
+  GMimeDataWrapper *content = g_mime_part_get_content (GMIME_PART (object));
+  g_autoptr (GMimeStream) stream = NULL;
+  GByteArray             *bytes;
+
+  if (content == NULL)
+    return TRUE;
+  stream = g_mime_stream_mem_new ();
+  g_mime_data_wrapper_write_to_stream (content, stream);
+  bytes = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (stream));
+  for (guint i = 0; i < bytes->len; i++)
+    if (!g_ascii_isspace (bytes->data[i]))
+      return FALSE;
+  return TRUE;
 }
 
 static char *
@@ -734,8 +762,8 @@ static void walk_object (Walk        *walk,
                          gboolean     list_only,
                          gboolean     is_inline);
 
-/* In multipart/alternative: the text/plain part if there is one, else the
- * richest (last) HTML or multipart one. */
+/* In multipart/alternative: the text/plain part if there is one with any
+ * text, else the richest (last) HTML or multipart one. */
 static int
 choose_alternative (GMimeMultipart *multipart)
 {
@@ -747,7 +775,7 @@ choose_alternative (GMimeMultipart *multipart)
       GMimeContentType *type = g_mime_object_get_content_type (child);
 
       if (type != NULL && g_mime_content_type_is_type (type, "text", "plain") &&
-          is_body_part (child))
+          is_body_part (child, FALSE) && !is_blank_part (child))
         return i;
     }
   for (int i = n - 1; i >= 0; i--)
@@ -921,7 +949,7 @@ walk_object (Walk        *walk,
     walk_multipart (walk, GMIME_MULTIPART (object), depth, list_only);
   else if (GMIME_IS_MESSAGE_PART (object))
     add_attachment (walk, object, is_inline);
-  else if (is_body_part (object))
+  else if (is_body_part (object, depth == 0))
     {
       if (!list_only)
         {

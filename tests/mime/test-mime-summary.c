@@ -413,6 +413,82 @@ test_legacy_charsets (void)
   assert_contains (s029->body_text, "来週の打ち合わせの件、承知しました。");
 }
 
+/* A message of one text part in @charset, with @body as raw bytes and
+ * @subject_word as an encoded word of the same charset (B encoding). */
+static MimeSummary *
+summarise_in_charset (const char *charset,
+                      const char *subject_bytes,
+                      const char *body)
+{
+  g_autofree char *encoded =
+      g_base64_encode ((const guchar *) subject_bytes, strlen (subject_bytes));
+  g_autofree char *message =
+      g_strdup_printf ("From: a@example.com\r\nSubject: =?%s?B?%s?=\r\n"
+                       "Content-Type: text/plain; charset=%s\r\n\r\n%s\r\n",
+                       charset, encoded, charset, body);
+
+  return summarise_string (message);
+}
+
+/* Mail labelled with a plain legacy charset is written in the vendor's
+ * superset (WHATWG maps the labels so), and one character no converter
+ * knows costs that character only, even in a stateful charset. */
+static void
+test_vendor_charsets (void)
+{
+  g_autoptr (MimeSummary) sjis =
+      summarise_in_charset ("shift_jis", "\x87\x40", "\x93\xFA\x87\x8A");
+  g_autoptr (MimeSummary) korean =
+      summarise_in_charset ("ks_c_5601-1987", "\x81\x41", "\xB0\xA1\x81\x41");
+  g_autoptr (MimeSummary) chinese =
+      summarise_in_charset ("gb2312", "\x88\xD2", "\xD6\xD0\x88\xD2");
+  g_autoptr (MimeSummary) jis =
+      summarise_in_charset ("iso-2022-jp", "\x1B$B$\"\x1B(B",
+                            "\x1B$B$\"-!$\"$$\x1B(B ok \x1B$B$\"\x1B(B");
+
+  g_assert_cmpstr (sjis->subject, ==, "①");
+  g_assert_cmpstr (sjis->body_text, ==, "日㈱");
+  g_assert_cmpstr (korean->subject, ==, "갂");
+  g_assert_cmpstr (korean->body_text, ==, "가갂");
+  g_assert_cmpstr (chinese->subject, ==, "堃");
+  g_assert_cmpstr (chinese->body_text, ==, "中堃");
+  g_assert_cmpstr (jis->subject, ==, "あ");
+  /* glibc's ISO-2022-JP has no NEC row: ① is lost, nothing after it */
+  g_assert_cmpstr (jis->body_text, ==, "あ\xEF\xBF\xBDあい ok あ");
+}
+
+/* Parts a naive reading gets wrong: a byte order mark before the
+ * headers, a blank text/plain alternative to the real HTML one, a
+ * message of one text part that has a file name. */
+static void
+test_unusual_parts (void)
+{
+  g_autoptr (MimeSummary) bom = summarise_string (
+      "\xEF\xBB\xBF"
+      "From: Ann <ann@example.com>\r\nSubject: Saved on Windows\r\n\r\n"
+      "Body text.\r\n");
+  g_autoptr (MimeSummary) blank = summarise_string (
+      "From: a@example.com\r\nSubject: x\r\nMIME-Version: 1.0\r\n"
+      "Content-Type: multipart/alternative; boundary=b\r\n\r\n"
+      "--b\r\nContent-Type: text/plain; charset=utf-8\r\n\r\n \r\n\r\n"
+      "--b\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+      "<p>The real text</p>\r\n--b--\r\n");
+  g_autoptr (MimeSummary) named = summarise_string (
+      "From: a@example.com\r\nSubject: x\r\nMIME-Version: 1.0\r\n"
+      "Content-Type: text/plain; charset=utf-8; name=\"report.txt\"\r\n\r\n"
+      "All systems normal.\r\n");
+
+  g_assert_cmpstr (bom->subject, ==, "Saved on Windows");
+  assert_address (bom->from, "Ann", "ann@example.com");
+  g_assert_cmpstr (bom->body_text, ==, "Body text.");
+  g_assert_false (bom->flags & MIME_SUMMARY_FLAG_UNREADABLE);
+
+  g_assert_cmpstr (blank->body_text, ==, "The real text");
+
+  g_assert_cmpstr (named->body_text, ==, "All systems normal.");
+  g_assert_cmpuint (named->attachments->len, ==, 0);
+}
+
 static void
 test_raw_8bit_headers (void)
 {
@@ -1322,7 +1398,10 @@ main (int argc, char *argv[])
                    test_encoded_words_constructed);
   g_test_add_func ("/mime/summary/headers/legacy-charsets",
                    test_legacy_charsets);
+  g_test_add_func ("/mime/summary/headers/vendor-charsets",
+                   test_vendor_charsets);
   g_test_add_func ("/mime/summary/headers/raw-8bit", test_raw_8bit_headers);
+  g_test_add_func ("/mime/summary/body/unusual-parts", test_unusual_parts);
   g_test_add_func ("/mime/summary/headers/missing-from", test_missing_from);
   g_test_add_func ("/mime/summary/date/formats", test_dates);
   g_test_add_func ("/mime/summary/date/fallback", test_date_fallback);
