@@ -720,6 +720,47 @@ raw_to_text (const char *data, gsize length, const char *charset)
   return g_string_free (text, FALSE);
 }
 
+/* How far into an HTML part a <meta> naming its charset is looked for:
+ * HTML5 has browsers look at the first 1,024 bytes. */
+#define META_CHARSET_WINDOW 1024
+
+/* The charset an HTML part without a MIME charset names in a <meta>
+ * ("<meta charset=windows-1251>", or http-equiv's "content=\"text/html;
+ * charset=...\""), NULL if none. */
+static char *
+html_meta_charset (const guint8 *data, gsize length)
+{
+  g_autofree char *head = g_ascii_strdown (
+      (const char *) data, (gssize) MIN (length, META_CHARSET_WINDOW));
+  const char *p = head;
+
+  while ((p = strstr (p, "<meta")) != NULL)
+    {
+      const char *end = strchr (p, '>');
+      const char *name = strstr (p, "charset");
+      const char *start;
+
+      if (end == NULL)
+        break;
+      if (name == NULL || name > end)
+        {
+          p = end;
+          continue;
+        }
+      start = name + strlen ("charset");
+      while (*start == ' ' || *start == '=' || *start == '"' || *start == '\'')
+        start++;
+      name = start;
+      while (g_ascii_isalnum (*name) || *name == '-' || *name == '_' ||
+             *name == '.' || *name == ':')
+        name++;
+      if (name > start && name <= end)
+        return g_strndup (start, name - start);
+      p = end;
+    }
+  return NULL;
+}
+
 /* The readable text of a text/plain or text/html leaf: transfer encoding
  * decoded, charset converted, format=flowed joined, HTML rendered. */
 static char *
@@ -729,7 +770,8 @@ part_text (GMimeObject *object)
   GMimeDataWrapper *content = g_mime_part_get_content (GMIME_PART (object));
   g_autoptr (GMimeStream) stream = NULL;
   GByteArray             *bytes;
-  const char             *format, *delsp;
+  const char             *format, *delsp, *charset;
+  g_autofree char        *meta_charset = NULL;
   g_autofree char        *text = NULL;
 
   if (content == NULL)
@@ -737,8 +779,10 @@ part_text (GMimeObject *object)
   stream = g_mime_stream_mem_new ();
   g_mime_data_wrapper_write_to_stream (content, stream);
   bytes = g_mime_stream_mem_get_byte_array (GMIME_STREAM_MEM (stream));
-  text = raw_to_text ((const char *) bytes->data, bytes->len,
-                      g_mime_content_type_get_parameter (type, "charset"));
+  charset = g_mime_content_type_get_parameter (type, "charset");
+  if (charset == NULL && g_mime_content_type_is_type (type, "text", "html"))
+    charset = meta_charset = html_meta_charset (bytes->data, bytes->len);
+  text = raw_to_text ((const char *) bytes->data, bytes->len, charset);
 
   if (g_mime_content_type_is_type (type, "text", "html"))
     return mime_html_to_text (text);

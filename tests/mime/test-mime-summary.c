@@ -489,6 +489,46 @@ test_unusual_parts (void)
   g_assert_cmpuint (named->attachments->len, ==, 0);
 }
 
+/* HTML without a MIME charset names its own in a <meta>; a MIME charset
+ * wins over it. */
+static void
+test_html_meta_charset (void)
+{
+  static const struct
+  {
+    const char *content_type;
+    const char *head;
+    const char *text;
+  } cases[] = {
+    { "text/html",
+      "<meta http-equiv=\"Content-Type\" content=\"text/html; "
+      "charset=windows-1251\">",
+      "Привет" },
+    { "text/html", "<META CHARSET='KOI8-R'>", "Привет" },
+    /* as the MIME header says: Windows-1252 */
+    { "text/html; charset=windows-1252", "<meta charset=\"koi8-r\">",
+      "ðÒÉ×ÅÔ" },
+    /* no <meta>: UTF-8 if valid, else Windows-1252 */
+    { "text/html", "<title>x</title>", "ðÒÉ×ÅÔ" },
+  };
+  /* "Привет" in windows-1251, then in KOI8-R */
+  const char *bytes_1251 = "\xCF\xF0\xE8\xE2\xE5\xF2";
+  const char *bytes_koi8 = "\xF0\xD2\xC9\xD7\xC5\xD4";
+
+  for (gsize i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *message = g_strdup_printf (
+          "From: a@example.com\r\nSubject: x\r\nMIME-Version: 1.0\r\n"
+          "Content-Type: %s\r\n\r\n<html><head>%s</head><body><p>%s</p>"
+          "</body></html>\r\n",
+          cases[i].content_type, cases[i].head,
+          i == 0 ? bytes_1251 : bytes_koi8);
+      g_autoptr (MimeSummary) summary = summarise_string (message);
+
+      g_assert_cmpstr (summary->body_text, ==, cases[i].text);
+    }
+}
+
 static void
 test_raw_8bit_headers (void)
 {
@@ -1402,6 +1442,8 @@ main (int argc, char *argv[])
                    test_vendor_charsets);
   g_test_add_func ("/mime/summary/headers/raw-8bit", test_raw_8bit_headers);
   g_test_add_func ("/mime/summary/body/unusual-parts", test_unusual_parts);
+  g_test_add_func ("/mime/summary/body/html-meta-charset",
+                   test_html_meta_charset);
   g_test_add_func ("/mime/summary/headers/missing-from", test_missing_from);
   g_test_add_func ("/mime/summary/date/formats", test_dates);
   g_test_add_func ("/mime/summary/date/fallback", test_date_fallback);
