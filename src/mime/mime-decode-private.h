@@ -23,9 +23,11 @@ void  _mime_append_utf8 (GString    *out,
 char *_mime_windows_1252_to_utf8 (const char *data, gsize length);
 void  _mime_normalize_text (GString *text);
 char *_mime_decode_words (const char *text);
-char *_mime_header_to_utf8 (const char *raw, gsize length);
-char *_mime_decode_header_text (const char *raw, gsize length);
-void  _mime_clean_line (char *text);
+char *
+_mime_header_to_utf8 (const char *raw, gsize length, const char *fallback);
+char *
+_mime_decode_header_text (const char *raw, gsize length, const char *fallback);
+void     _mime_clean_line (char *text);
 gboolean _mime_parse_date (const char *text, gint64 *time_out);
 void     _mime_parse_addresses (const char *text, GPtrArray *addresses);
 void     _mime_parse_msgids (const char *text, GPtrArray *ids);

@@ -563,14 +563,16 @@ _mime_decode_words (const char *text)
 
 /**
  * _mime_header_to_utf8:
+ * @fallback: (nullable): the charset the message declares for its text
  *
  * Unfolds a raw header value (drops CR and LF) and reads raw 8-bit bytes
- * as UTF-8 when valid, else as Windows-1252. Encoded words stay encoded.
+ * as UTF-8 when valid, else in @fallback (a KOI8-R message's raw KOI8-R
+ * Subject), else as Windows-1252. Encoded words stay encoded.
  *
  * Returns: (transfer full): valid UTF-8, leading/trailing space stripped
  */
 char *
-_mime_header_to_utf8 (const char *raw, gsize length)
+_mime_header_to_utf8 (const char *raw, gsize length, const char *fallback)
 {
   GString *unfolded = g_string_sized_new (length + 1);
   char    *result;
@@ -582,7 +584,10 @@ _mime_header_to_utf8 (const char *raw, gsize length)
     result = g_string_free (unfolded, FALSE);
   else
     {
-      result = _mime_windows_1252_to_utf8 (unfolded->str, unfolded->len);
+      result =
+          fallback != NULL
+              ? _mime_bytes_to_utf8 (unfolded->str, unfolded->len, fallback)
+              : _mime_windows_1252_to_utf8 (unfolded->str, unfolded->len);
       g_string_free (unfolded, TRUE);
     }
   return g_strstrip (result);
@@ -591,15 +596,15 @@ _mime_header_to_utf8 (const char *raw, gsize length)
 /**
  * _mime_decode_header_text:
  *
- * A whole unstructured header (Subject): unfold, 8-bit fallback, RFC 2047,
+ * A whole unstructured header (Subject): unfold, 8-bit @fallback, RFC 2047,
  * controls to spaces, trimmed.
  *
  * Returns: (transfer full): valid UTF-8
  */
 char *
-_mime_decode_header_text (const char *raw, gsize length)
+_mime_decode_header_text (const char *raw, gsize length, const char *fallback)
 {
-  g_autofree char *text = _mime_header_to_utf8 (raw, length);
+  g_autofree char *text = _mime_header_to_utf8 (raw, length, fallback);
   char            *decoded = _mime_decode_words (text);
 
   _mime_clean_line (decoded);

@@ -254,12 +254,24 @@ header_utf8 (const HeaderScan *scan, const char *name)
 
   if (header == NULL)
     return NULL;
-  return _mime_header_to_utf8 (header->value, header->value_length);
+  return _mime_header_to_utf8 (header->value, header->value_length, NULL);
+}
+
+static char *raw_parameter (const char *value, const char *wanted);
+
+/* The charset the message's own Content-Type declares, NULL if none: a
+ * mailer that writes raw 8-bit headers writes them in it. */
+static char *
+declared_charset (const HeaderScan *scan)
+{
+  g_autofree char *content_type = header_utf8 (scan, "Content-Type");
+
+  return content_type != NULL ? raw_parameter (content_type, "charset") : NULL;
 }
 
 /* Every occurrence counts: web forms send two To headers. */
 static GPtrArray *
-header_addresses (const HeaderScan *scan, const char *name)
+header_addresses (const HeaderScan *scan, const char *name, const char *charset)
 {
   GPtrArray *addresses =
       g_ptr_array_new_with_free_func ((GDestroyNotify) mime_address_free);
@@ -269,7 +281,7 @@ header_addresses (const HeaderScan *scan, const char *name)
   while ((header = find_header (scan, name, &from)) != NULL)
     {
       g_autofree char *text =
-          _mime_header_to_utf8 (header->value, header->value_length);
+          _mime_header_to_utf8 (header->value, header->value_length, charset);
 
       _mime_parse_addresses (text, addresses);
     }
@@ -293,8 +305,9 @@ fill_headers (MimeSummary      *summary,
               gint64            received_time)
 {
   const RawHeader      *subject = find_header (scan, "Subject", NULL);
+  g_autofree char      *charset = declared_charset (scan);
   g_autofree char      *date = header_utf8 (scan, "Date");
-  g_autoptr (GPtrArray) from = header_addresses (scan, "From");
+  g_autoptr (GPtrArray) from = header_addresses (scan, "From", charset);
   g_autoptr (GPtrArray) message_id = header_msgids (scan, "Message-ID");
   g_autoptr (GPtrArray) in_reply_to = header_msgids (scan, "In-Reply-To");
   GPtrArray            *references = header_msgids (scan, "References");
@@ -302,8 +315,8 @@ fill_headers (MimeSummary      *summary,
   if (subject != NULL)
     {
       g_free (summary->subject);
-      summary->subject =
-          _mime_decode_header_text (subject->value, subject->value_length);
+      summary->subject = _mime_decode_header_text (
+          subject->value, subject->value_length, charset);
     }
 
   if (date == NULL || !_mime_parse_date (date, &summary->date))
@@ -315,11 +328,11 @@ fill_headers (MimeSummary      *summary,
   if (from->len > 0)
     summary->from = g_ptr_array_steal_index (from, 0);
   g_ptr_array_unref (summary->to);
-  summary->to = header_addresses (scan, "To");
+  summary->to = header_addresses (scan, "To", charset);
   g_ptr_array_unref (summary->cc);
-  summary->cc = header_addresses (scan, "Cc");
+  summary->cc = header_addresses (scan, "Cc", charset);
   g_ptr_array_unref (summary->reply_to);
-  summary->reply_to = header_addresses (scan, "Reply-To");
+  summary->reply_to = header_addresses (scan, "Reply-To", charset);
 
   if (message_id->len > 0)
     summary->message_id = g_strdup (g_ptr_array_index (message_id, 0));
@@ -369,7 +382,7 @@ object_header_utf8 (GMimeObject *object, const char *name)
   header = g_mime_header_list_get_header (list, name);
   if (header == NULL || (raw = g_mime_header_get_raw_value (header)) == NULL)
     return NULL;
-  return _mime_header_to_utf8 (raw, strlen (raw));
+  return _mime_header_to_utf8 (raw, strlen (raw), NULL);
 }
 
 /* Reads one plain (not RFC 2231 "name*") parameter from a structured
@@ -681,7 +694,7 @@ add_attachment (Walk *walk, GMimeObject *object, gboolean is_inline)
       if (subject != NULL && *subject != '\0')
         {
           g_autofree char *decoded =
-              _mime_decode_header_text (subject, strlen (subject));
+              _mime_decode_header_text (subject, strlen (subject), NULL);
 
           if (*decoded != '\0')
             filename = g_strconcat (decoded, ".eml", NULL);

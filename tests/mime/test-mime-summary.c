@@ -547,6 +547,33 @@ test_raw_8bit_headers (void)
                    "Ce paragraphe est encodé en Latin-1 : à bientôt, Jörg.");
 }
 
+/* Raw 8-bit headers that are not UTF-8 are read in the charset the
+ * message declares, when it declares one. */
+static void
+test_raw_8bit_declared (void)
+{
+  /* "Привет" and "Иван" in KOI8-R */
+  g_autoptr (MimeSummary) koi8 = summarise_string (
+      "From: \xE9\xD7\xC1\xCE <ivan@example.ru>\r\n"
+      "Subject: \xF0\xD2\xC9\xD7\xC5\xD4\r\nMIME-Version: 1.0\r\n"
+      "Content-Type: text/plain; charset=\"KOI8-R\"\r\n\r\n"
+      "\xF0\xD2\xC9\xD7\xC5\xD4\r\n");
+  /* a UTF-8 header stays UTF-8 whatever the body's charset */
+  g_autoptr (MimeSummary) utf8 = summarise_string (
+      "From: a@example.com\r\nSubject: Grüße\r\nMIME-Version: 1.0\r\n"
+      "Content-Type: text/plain; charset=koi8-r\r\n\r\nx\r\n");
+  /* a charset nobody knows: Windows-1252, as without one */
+  g_autoptr (MimeSummary) unknown = summarise_string (
+      "From: a@example.com\r\nSubject: caf\xE9\r\nMIME-Version: 1.0\r\n"
+      "Content-Type: text/plain; charset=x-no-such-charset\r\n\r\nx\r\n");
+
+  g_assert_cmpstr (koi8->subject, ==, "Привет");
+  assert_address (koi8->from, "Иван", "ivan@example.ru");
+  g_assert_cmpstr (koi8->body_text, ==, "Привет");
+  g_assert_cmpstr (utf8->subject, ==, "Grüße");
+  g_assert_cmpstr (unknown->subject, ==, "café");
+}
+
 /* Dates -------------------------------------------------------------- */
 
 static void
@@ -1441,6 +1468,8 @@ main (int argc, char *argv[])
   g_test_add_func ("/mime/summary/headers/vendor-charsets",
                    test_vendor_charsets);
   g_test_add_func ("/mime/summary/headers/raw-8bit", test_raw_8bit_headers);
+  g_test_add_func ("/mime/summary/headers/raw-8bit-declared",
+                   test_raw_8bit_declared);
   g_test_add_func ("/mime/summary/body/unusual-parts", test_unusual_parts);
   g_test_add_func ("/mime/summary/body/html-meta-charset",
                    test_html_meta_charset);
