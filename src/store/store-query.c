@@ -140,14 +140,25 @@ has_token_char (const char *text)
 }
 
 /* Reads a quoted string at @p (on the opening quote); returns the text
- * between the quotes and moves @p past the closing one. */
+ * between the quotes and moves @p past the closing one. Inside, \" is a
+ * quote and \\ a backslash: a folder may be named "Say \"hi\"". Any
+ * other backslash is itself ("C:\temp"). */
 static char *
 lex_quoted (Parser *self, GError **error)
 {
   const char *open = self->p;
-  const char *close = strchr (open + 1, '"');
+  const char *close = open + 1;
+  GString    *text = g_string_new (NULL);
 
-  if (close == NULL)
+  while (*close != '\0' && *close != '"')
+    {
+      if (*close == '\\' && (close[1] == '"' || close[1] == '\\'))
+        close++;
+      g_string_append_c (text, *close);
+      close++;
+    }
+
+  if (*close == '\0')
     {
       const char *end = open + 1;
       glong       n = 0;
@@ -160,11 +171,12 @@ lex_quoted (Parser *self, GError **error)
       g_set_error (error, STORE_ERROR, STORE_ERROR_QUERY,
                    "Missing closing quote after %.*s%s", (int) (end - open),
                    open, *end != '\0' ? "…" : "");
+      g_string_free (text, TRUE);
       return NULL;
     }
 
   self->p = close + 1;
-  return g_strndup (open + 1, close - open - 1);
+  return g_string_free (text, FALSE);
 }
 
 /* Looks for a known "name:" at the start of @word; returns the length of
@@ -231,6 +243,9 @@ lex (Parser *self, Token *token, GError **error)
         goto too_many_terms;
       token->kind = TOKEN_PHRASE;
       token->text = lex_quoted (self, error);
+      /* a quote in a phrase separates words, as in the index */
+      if (token->text != NULL)
+        g_strdelimit (token->text, "\"", ' ');
       return token->text != NULL;
     default:
       break;

@@ -26,7 +26,9 @@ G_BEGIN_DECLS
  *   from: to: subject: body:   a word, prefix* or "phrase"; to: is To and Cc
  *   has:attachment  is:unread  is:read  is:flagged
  *   in:FOLDER  account:NAME    a word or "a quoted name", kept as typed
- *   before:YYYY-MM-DD  after:YYYY-MM-DD   strict, real calendar days, UTC
+ *   before:YYYY-MM-DD  after:YYYY-MM-DD   strict, real calendar days,
+ *                       from midnight in the local time zone
+ *   "..."               in quotes, \" is a quote and \\ a backslash
  *
  * Filter names are case-insensitive. A word with a colon whose prefix is
  * no filter name ("re:", "http://x", "cc:bob") is a plain word. "or",
@@ -64,10 +66,10 @@ typedef enum
   STORE_QUERY_IN_FOLDER,
   /* text = account name as typed */
   STORE_QUERY_ACCOUNT,
-  /* time = 00:00 UTC of the given day; matches date < time */
+  /* time = local midnight starting the given day; matches date < time */
   STORE_QUERY_BEFORE,
-  /* time = 00:00 UTC of the given day; matches date >= time (the day
-   * itself is included, as in Gmail) */
+  /* time = local midnight starting the given day; matches date >= time
+   * (the day itself is included, as in Gmail) */
   STORE_QUERY_AFTER,
 } StoreQueryKind;
 

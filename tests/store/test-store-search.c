@@ -53,7 +53,7 @@ static const Mail mails[] = {
     FALSE, FALSE },
   { "m08 Re: lunch", "Alice Example", "dave@example.org",
     "Friday works. See you at the cafe.", NULL, 1593561600 /* 2020-07-01 */,
-    "Receipts", TRUE, FALSE },
+    "Receipts \"2020\"", TRUE, FALSE },
   { "m09 Deployment tonight", "Ops Robot", "team@example.org",
     "Deploying version 2.1 tonight; deploys take an hour.", NULL,
     1704067200 /* 2024-01-01 */, "work/Inbox", FALSE, FALSE },
@@ -88,7 +88,8 @@ make_mailbox (void)
 
   home = store_test_add_account (mailbox.db, "home", &error);
   work = store_test_add_account (mailbox.db, "work", &error);
-  store_test_create_folder (mailbox.db, "Receipts", &error);
+  /* a name with quotes: in:"..." escapes them */
+  store_test_create_folder (mailbox.db, "Receipts \"2020\"", &error);
   g_assert_no_error (error);
 
   for (guint i = 0; i < G_N_ELEMENTS (mails); i++)
@@ -215,7 +216,8 @@ test_filters (void)
   assert_found ("is:flagged", "m05 m02");
   assert_found ("in:archive", "m06");
   assert_found ("in:trash", "m07");
-  assert_found ("in:receipts", "m08");
+  assert_found ("in:\"receipts \\\"2020\\\"\"", "m08");
+  assert_found ("in:\"receipts 2020\"", "");
   assert_found ("in:inbox", "m10 m09 m05 m04 m03 m02 m01");
   assert_found ("in:work/inbox", "m10 m09 m03 m02");
   assert_found ("in:\"Home/Inbox\"", "m05 m04 m01");
@@ -228,7 +230,7 @@ test_filters (void)
   assert_found ("in:trash invoices", "m07");
   /* Only a folder every result must be in asks for deleted mail. */
   assert_found ("invoices -in:archive", "");
-  assert_found ("spam OR in:receipts", "m08");
+  assert_found ("spam OR in:\"Receipts \\\"2020\\\"\"", "m08");
   assert_found ("in:trash OR in:archive", "m07 m06");
   assert_found ("invoices (in:trash OR in:archive)", "m07 m06");
 }
