@@ -17,6 +17,7 @@
 #include "engine-maildir.h"
 #include "engine-mbox.h"
 #include "engine-message.h"
+#include "store-folders.h"
 #include "store-messages.h"
 
 /* A batch is one store transaction: big enough that commits are not the
@@ -52,6 +53,11 @@ typedef struct
   gboolean source_done;
 
   GPtrArray *ready; /* parsed, waiting for the store */
+  /* Maildir mail marked trashed ('T'): to the local Trash, not back to
+   * where the user deleted it from */
+  gint64     trash_id;
+  GPtrArray *parsed_trashed; /* by the parse in hand */
+  GPtrArray *ready_trashed;
   gboolean   parsing;
   guint      storing; /* messages in the batch being stored, or 0 */
   GError    *error;
@@ -71,6 +77,8 @@ import_data_free (ImportData *data)
   g_clear_pointer (&data->mbox, engine_mbox_reader_free);
   g_clear_pointer (&data->files, g_ptr_array_unref);
   g_clear_pointer (&data->ready, g_ptr_array_unref);
+  g_clear_pointer (&data->parsed_trashed, g_ptr_array_unref);
+  g_clear_pointer (&data->ready_trashed, g_ptr_array_unref);
   g_clear_error (&data->error);
   g_free (data);
 }
@@ -145,7 +153,10 @@ prefetch_files (ImportData *data)
 }
 
 static StoreNewMessage *
-read_next_file (ImportData *data, GCancellable *cancellable, GError **error)
+read_next_file (ImportData   *data,
+                gboolean     *out_trashed,
+                GCancellable *cancellable,
+                GError      **error)
 {
   EngineMaildirEntry *entry;
   g_autoptr (GBytes)  raw = NULL;
@@ -172,6 +183,7 @@ read_next_file (ImportData *data, GCancellable *cancellable, GError **error)
     {
       message->is_read = (entry->flags & ENGINE_MAILDIR_FLAG_SEEN) != 0;
       message->is_flagged = (entry->flags & ENGINE_MAILDIR_FLAG_FLAGGED) != 0;
+      *out_trashed = (entry->flags & ENGINE_MAILDIR_FLAG_TRASHED) != 0;
     }
   else
     /* A saved .eml is mail the user has seen. */
@@ -180,15 +192,21 @@ read_next_file (ImportData *data, GCancellable *cancellable, GError **error)
   return message;
 }
 
+/* The next message of the source, NULL at its end or on @error;
+ * @out_trashed: whether the user had deleted it (Maildir 'T'). */
 static StoreNewMessage *
-read_next (ImportData *data, GCancellable *cancellable, GError **error)
+read_next (ImportData   *data,
+           gboolean     *out_trashed,
+           GCancellable *cancellable,
+           GError      **error)
 {
   g_autoptr (GBytes) raw = NULL;
   StoreNewMessage   *message;
   gint64             envelope_time = 0;
 
+  *out_trashed = FALSE;
   if (data->mbox == NULL)
-    return read_next_file (data, cancellable, error);
+    return read_next_file (data, out_trashed, cancellable, error);
 
   raw =
       engine_mbox_reader_next (data->mbox, &envelope_time, cancellable, error);
@@ -214,6 +232,8 @@ parse_batch_thread (GTask        *task,
   gsize   bytes = 0;
   GError *error = NULL;
 
+  data->parsed_trashed =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) store_new_message_free);
   if (!data->opened)
     {
       data->opened = TRUE;
@@ -227,11 +247,12 @@ parse_batch_thread (GTask        *task,
   while (batch->len < BATCH_MESSAGES && bytes < BATCH_BYTES)
     {
       StoreNewMessage *message;
+      gboolean         trashed;
 
       if (g_task_return_error_if_cancelled (task))
         return;
 
-      message = read_next (data, cancellable, &error);
+      message = read_next (data, &trashed, cancellable, &error);
       if (message == NULL)
         {
           if (error != NULL)
@@ -244,7 +265,10 @@ parse_batch_thread (GTask        *task,
         }
 
       bytes += g_bytes_get_size (message->raw);
-      g_ptr_array_add (batch, message);
+      if (trashed)
+        g_ptr_array_add (data->parsed_trashed, message);
+      else
+        g_ptr_array_add (batch, message);
     }
 
   g_task_return_pointer (task, g_steal_pointer (&batch),
@@ -263,6 +287,7 @@ parse_batch_cb (GObject      *source_object,
   GError           *error = NULL;
 
   data->parsing = FALSE;
+  data->ready_trashed = g_steal_pointer (&data->parsed_trashed);
   data->ready = g_task_propagate_pointer (G_TASK (result), &error);
   if (data->ready == NULL && data->error == NULL)
     data->error = error;
@@ -302,6 +327,20 @@ store_batch_cb (GObject      *source_object,
   advance (g_steal_pointer (&task));
 }
 
+/* Hands the messages in *@ready to the store, for @folder_id. */
+static void
+store_ready (GTask *task, GPtrArray **ready, gint64 folder_id)
+{
+  ImportData           *data = g_task_get_task_data (task);
+  g_autoptr (GPtrArray) batch = g_steal_pointer (ready);
+
+  if (batch->len == 0)
+    return;
+  data->storing = batch->len;
+  store_database_import_async (data->db, folder_id, batch, NULL, store_batch_cb,
+                               g_object_ref (task));
+}
+
 /* Moves the pipeline on after either stage finished: stores a parsed
  * batch when the store is free, starts the next parse when none runs,
  * and ends the import when both are idle and there is nothing left (or
@@ -312,20 +351,13 @@ advance (GTask *task)
   ImportData   *data = g_task_get_task_data (task);
   GCancellable *cancellable = g_task_get_cancellable (task);
 
+  if (data->error == NULL && !data->storing && data->ready_trashed != NULL)
+    store_ready (task, &data->ready_trashed, data->trash_id);
   if (data->error == NULL && !data->storing && data->ready != NULL)
-    {
-      g_autoptr (GPtrArray) batch = g_steal_pointer (&data->ready);
-
-      if (batch->len > 0)
-        {
-          data->storing = batch->len;
-          store_database_import_async (data->db, data->folder_id, batch, NULL,
-                                       store_batch_cb, g_object_ref (task));
-        }
-    }
+    store_ready (task, &data->ready, data->folder_id);
 
   if (data->error == NULL && !data->parsing && data->ready == NULL &&
-      !data->source_done)
+      data->ready_trashed == NULL && !data->source_done)
     {
       GTask *parse =
           g_task_new (NULL, cancellable, parse_batch_cb, g_object_ref (task));
@@ -337,7 +369,8 @@ advance (GTask *task)
     }
 
   if (!data->parsing && !data->storing &&
-      (data->error != NULL || (data->source_done && data->ready == NULL)))
+      (data->error != NULL || (data->source_done && data->ready == NULL &&
+                               data->ready_trashed == NULL)))
     {
       if (data->error != NULL)
         g_task_return_error (task, g_steal_pointer (&data->error));
@@ -346,6 +379,22 @@ advance (GTask *task)
     }
 
   g_object_unref (task);
+}
+
+/* The local Trash, or @folder_id if the store has none it can list. */
+static gint64
+local_trash_id (StoreDatabase *db, gint64 folder_id)
+{
+  g_autoptr (GPtrArray) folders = store_database_list_folders (db, NULL);
+
+  for (guint i = 0; folders != NULL && i < folders->len; i++)
+    {
+      const StoreFolder *folder = folders->pdata[i];
+
+      if (folder->role == STORE_FOLDER_ROLE_TRASH && folder->account_id == 0)
+        return folder->id;
+    }
+  return folder_id;
 }
 
 /**
@@ -363,7 +412,9 @@ advance (GTask *task)
  * @user_data: data for @callback
  *
  * Imports mail, byte for byte, with read and flagged states where the
- * source keeps them (Maildir flags, mbox Status headers).
+ * source keeps them (Maildir flags, mbox Status headers). Maildir mail
+ * the user had deleted (flag 'T', not yet expunged) goes to the local
+ * Trash.
  */
 void
 engine_import_async (StoreDatabase      *db,
@@ -385,6 +436,7 @@ engine_import_async (StoreDatabase      *db,
   data->db = g_object_ref (db);
   data->path = g_strdup (path);
   data->folder_id = folder_id;
+  data->trash_id = local_trash_id (db, folder_id);
   data->progress = progress;
   data->progress_data = progress_data;
 
