@@ -62,7 +62,8 @@ typedef struct
   guint      storing; /* messages in the batch being stored, or 0 */
   GError    *error;
   guint64    imported;
-  guint64    skipped; /* already in the folder */
+  guint64    skipped;  /* already in the folder */
+  guint64    vanished; /* deleted from the source as it was read */
 } ImportData;
 
 static void
@@ -164,17 +165,46 @@ read_next_file (ImportData   *data,
   gint64              mtime = 0;
   int                 fd;
 
-  if (data->next_file >= data->files->len)
-    return NULL;
+  g_autoptr (EngineMaildirEntry) moved = NULL;
 
-  prefetch_files (data);
-  fd = data->prefetch_fds[data->next_file % PREFETCH_FILES];
-  entry = data->files->pdata[data->next_file++];
-  /* Read, not mapped: unmapping costs a TLB shootdown on every core, per
-   * message. */
-  raw = engine_mail_source_read_file (fd, entry->path, &mtime, error);
-  if (raw == NULL)
-    return NULL;
+  for (;;)
+    {
+      GError *read_error = NULL;
+
+      if (data->next_file >= data->files->len)
+        return NULL;
+
+      prefetch_files (data);
+      fd = data->prefetch_fds[data->next_file % PREFETCH_FILES];
+      entry = data->files->pdata[data->next_file++];
+      /* Read, not mapped: unmapping costs a TLB shootdown on every core,
+       * per message. */
+      raw = engine_mail_source_read_file (fd, entry->path, &mtime, &read_error);
+      if (raw != NULL)
+        break;
+      if (data->kind != ENGINE_MAIL_SOURCE_MAILDIR ||
+          !g_error_matches (read_error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND))
+        {
+          g_propagate_error (error, read_error);
+          return NULL;
+        }
+
+      /* Another program (a mail client, a sync tool) works in the
+       * Maildir: it renamed the file to change its flags, or moved it
+       * from new/ to cur/, or deleted it. */
+      g_clear_error (&read_error);
+      moved = engine_maildir_find_moved (data->path, entry->path);
+      if (moved != NULL)
+        {
+          entry = moved;
+          raw = engine_mail_source_read_file (-1, entry->path, &mtime, error);
+          if (raw == NULL)
+            return NULL;
+          break;
+        }
+      g_debug ("%s went away while it was imported: deleted", entry->path);
+      data->vanished++;
+    }
 
   message = engine_message_new (
       raw, mtime > 0 ? mtime : g_get_real_time () / G_USEC_PER_SEC);
@@ -451,7 +481,9 @@ engine_import_async (StoreDatabase      *db,
  * @out_imported: (out) (optional): how many messages were stored, also
  *   when the import failed part-way
  * @out_skipped: (out) (optional): how many were left out because the
- *   folder held them already, byte for byte (store_database_import_async())
+ *   folder held them already, byte for byte (store_database_import_async()),
+ *   or because another program deleted them from the Maildir meanwhile (a
+ *   message it only renamed is found and imported)
  *
  * Returns: %TRUE, or %FALSE with %ENGINE_ERROR_NOT_MAIL (the path is not
  *   mail), a #GIOError (unreadable file, cancelled) or a #StoreError
@@ -470,6 +502,6 @@ engine_import_finish (GAsyncResult *result,
   if (out_imported != NULL)
     *out_imported = data->imported;
   if (out_skipped != NULL)
-    *out_skipped = data->skipped;
+    *out_skipped = data->skipped + data->vanished;
   return g_task_propagate_boolean (G_TASK (result), error);
 }

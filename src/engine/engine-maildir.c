@@ -119,7 +119,20 @@ is_regular (DIR *dir, const struct dirent *dent)
          S_ISREG (st.st_mode);
 }
 
-/* Adds the regular, non-dot files of DIR/@sub to @entries. A missing
+/* Whether the file @name is the message named @unique: a Maildir's
+ * programs rename its files to change the flags after the ':' (and move
+ * them from new/ to cur/), never the part before. */
+static gboolean
+has_unique_name (const char *name, const char *unique)
+{
+  gsize length = strlen (unique);
+
+  return strncmp (name, unique, length) == 0 &&
+         (name[length] == '\0' || name[length] == ':');
+}
+
+/* Adds the regular, non-dot files of DIR/@sub to @entries, or with
+ * @unique only those of that message. A missing
  * @sub is not an error (a Maildir may lack new/ or cur/).
  *
  * readdir() and the file types it gives, not a GFileEnumerator: an
@@ -131,6 +144,7 @@ static gboolean
 list_sub (GPtrArray    *entries,
           const char   *dir,
           const char   *sub,
+          const char   *unique,
           GCancellable *cancellable,
           GError      **error)
 {
@@ -179,7 +193,9 @@ list_sub (GPtrArray    *entries,
         }
 
       /* Dotfiles are editor and tool leftovers, not messages. */
-      if (dent->d_name[0] == '.' || !is_regular (handle, dent))
+      if (dent->d_name[0] == '.' ||
+          (unique != NULL && !has_unique_name (dent->d_name, unique)) ||
+          !is_regular (handle, dent))
         continue;
 
       entry = g_new0 (EngineMaildirEntry, 1);
@@ -243,10 +259,38 @@ engine_maildir_list (const char *dir, GCancellable *cancellable, GError **error)
 
   entries = g_ptr_array_new_with_free_func (
       (GDestroyNotify) engine_maildir_entry_free);
-  if (!list_sub (entries, dir, "new", cancellable, error) ||
-      !list_sub (entries, dir, "cur", cancellable, error))
+  if (!list_sub (entries, dir, "new", NULL, cancellable, error) ||
+      !list_sub (entries, dir, "cur", NULL, cancellable, error))
     return NULL;
 
   g_ptr_array_sort (entries, compare_entries);
   return g_steal_pointer (&entries);
+}
+
+/**
+ * engine_maildir_find_moved:
+ * @dir: the Maildir
+ * @old_path: a message's file as listed, since gone
+ *
+ * Finds where another program moved a message while it was being read:
+ * a file of the same unique name (the part before ':') in cur/ or new/,
+ * with its flags now.
+ *
+ * Returns: (transfer full) (nullable): the entry, or %NULL if the message
+ *   is gone (or a directory cannot be read)
+ */
+EngineMaildirEntry *
+engine_maildir_find_moved (const char *dir, const char *old_path)
+{
+  g_autofree char      *base = g_path_get_basename (old_path);
+  g_autoptr (GPtrArray) found = g_ptr_array_new_with_free_func (
+      (GDestroyNotify) engine_maildir_entry_free);
+  char *colon = strchr (base, ':');
+
+  if (colon != NULL)
+    *colon = '\0';
+  if (!list_sub (found, dir, "cur", base, NULL, NULL) ||
+      !list_sub (found, dir, "new", base, NULL, NULL) || found->len == 0)
+    return NULL;
+  return g_ptr_array_steal_index (found, 0);
 }

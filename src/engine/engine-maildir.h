@@ -44,12 +44,14 @@ typedef struct
   EngineMaildirFlags flags;
 } EngineMaildirEntry;
 
-GPtrArray         *engine_maildir_list (const char   *dir,
-                                        GCancellable *cancellable,
-                                        GError      **error);
-gboolean           engine_maildir_is_maildir (const char *dir);
-EngineMaildirFlags engine_maildir_parse_flags (const char *file_name);
-void               engine_maildir_entry_free (EngineMaildirEntry *entry);
+GPtrArray          *engine_maildir_list (const char   *dir,
+                                         GCancellable *cancellable,
+                                         GError      **error);
+EngineMaildirEntry *engine_maildir_find_moved (const char *dir,
+                                               const char *old_path);
+gboolean            engine_maildir_is_maildir (const char *dir);
+EngineMaildirFlags  engine_maildir_parse_flags (const char *file_name);
+void                engine_maildir_entry_free (EngineMaildirEntry *entry);
 
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (EngineMaildirEntry, engine_maildir_entry_free)
 

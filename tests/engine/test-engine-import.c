@@ -305,6 +305,90 @@ test_maildir_trashed (Fixture *fixture, gconstpointer user_data)
     }
 }
 
+typedef struct
+{
+  char    *cur;
+  gboolean done;
+} Meddler;
+
+/* After the first batch is stored, another program works in the Maildir
+ * ahead of the import: it renames one message to flag it, moves one
+ * from new/ to cur/, and deletes one. */
+static void
+meddle (guint64 done, gpointer user_data)
+{
+  Meddler         *meddler = user_data;
+  g_autofree char *renamed =
+      g_build_filename (meddler->cur, "1100.host:2,S", NULL);
+  g_autofree char *flagged =
+      g_build_filename (meddler->cur, "1100.host:2,FS", NULL);
+  g_autofree char *fresh =
+      g_build_filename (meddler->cur, "..", "new", "1120.host", NULL);
+  g_autofree char *seen =
+      g_build_filename (meddler->cur, "1120.host:2,S", NULL);
+  g_autofree char *deleted =
+      g_build_filename (meddler->cur, "1150.host:2,S", NULL);
+
+  if (meddler->done)
+    return;
+  meddler->done = TRUE;
+  g_assert_cmpint (g_rename (renamed, flagged), ==, 0);
+  g_assert_cmpint (g_rename (fresh, seen), ==, 0);
+  g_assert_cmpint (g_unlink (deleted), ==, 0);
+}
+
+/* A Maildir another program works in while it is imported: a message
+ * renamed or moved is found under its new name, with its new flags; one
+ * deleted is left out and counted, and the import goes on. */
+static void
+test_maildir_changing (Fixture *fixture, gconstpointer user_data)
+{
+  g_autofree char *maildir = g_build_filename (fixture->dir, "md", NULL);
+  g_autofree char *new = g_build_filename (maildir, "new", NULL);
+  Meddler meddler = { g_build_filename (maildir, "cur", NULL), FALSE };
+  g_autoptr (GAsyncResult) result = NULL;
+  g_autoptr (GPtrArray)    rows = NULL;
+  guint64                  imported = 0;
+  guint64                  skipped = 0;
+  GError                  *error = NULL;
+
+  g_mkdir_with_parents (meddler.cur, 0700);
+  g_mkdir_with_parents (new, 0700);
+  for (guint i = 0; i < 1200; i++)
+    {
+      /* padded: the import reads in file name order */
+      g_autofree char *name =
+          g_strdup_printf (i == 1120 ? "%04u.host" : "%04u.host:2,S", i);
+      g_autofree char *contents =
+          g_strdup_printf ("Subject: m%04u\n\nbody %u\n", i, i);
+
+      write_file (i == 1120 ? new : meddler.cur, name, contents);
+    }
+
+  engine_import_async (fixture->db, maildir, fixture->archive, meddle, &meddler,
+                       NULL, pigeon_test_store_result_cb, &result);
+  g_assert_true (engine_import_finish (pigeon_test_wait_for (&result),
+                                       &imported, &skipped, &error));
+  g_assert_no_error (error);
+  g_assert_true (meddler.done);
+  g_assert_cmpuint (imported, ==, 1199);
+  g_assert_cmpuint (skipped, ==, 1);
+
+  rows = rows_of (fixture, fixture->archive);
+  g_assert_cmpuint (rows->len, ==, 1199);
+  for (guint i = 0; i < rows->len; i++)
+    {
+      const StoreMessageRow *row = ROW (rows, i);
+
+      g_assert_cmpstr (row->subject, !=, "m1150");
+      if (g_str_equal (row->subject, "m1100"))
+        g_assert_true (row->is_flagged);
+      if (g_str_equal (row->subject, "m1120"))
+        g_assert_true (row->is_read);
+    }
+  g_free (meddler.cur);
+}
+
 /* The import asks the disk for the files ahead of the one it reads: a
  * Maildir several times larger than that window still gives every
  * message once, each with its own file's flags. */
@@ -635,6 +719,7 @@ main (int argc, char *argv[])
   ADD ("/engine/import/round-trip", test_round_trip);
   ADD ("/engine/import/maildir-flags", test_maildir_flags);
   ADD ("/engine/import/maildir-trashed", test_maildir_trashed);
+  ADD ("/engine/import/maildir-changing", test_maildir_changing);
   ADD ("/engine/import/mbox-status-headers", test_mbox_status_headers);
   ADD ("/engine/import/eml-folder", test_eml_folder);
   ADD ("/engine/import/maildir-cancelled-closes-files",
