@@ -28,10 +28,11 @@ typedef struct
   EngineProgressFunc progress;
   gpointer           progress_data;
 
-  GOutputStream   *mbox; /* ENGINE_EXPORT_MBOX, once created */
-  StoreMessageRow *last; /* of the previous chunk */
-  GPtrArray       *rows; /* this chunk */
-  GPtrArray       *raws; /* this chunk's bytes */
+  GOutputStream   *mbox;    /* ENGINE_EXPORT_MBOX, once created */
+  StoreMessageRow *last;    /* of the previous chunk */
+  GPtrArray       *rows;    /* this chunk */
+  GPtrArray       *raws;    /* this chunk's bytes, NULL if deleted since */
+  guint            written; /* ... and how many were written */
   guint64          exported;
 } ExportData;
 
@@ -117,12 +118,16 @@ write_chunk_thread (GTask        *task,
   ExportData *data = task_data;
   GError     *error = NULL;
 
+  data->written = 0;
   for (guint i = 0; i < data->rows->len; i++)
     {
       const StoreMessageRow *row = data->rows->pdata[i];
       GBytes                *raw = data->raws->pdata[i];
       gboolean               ok;
 
+      /* deleted while the export ran */
+      if (raw == NULL)
+        continue;
       if (data->format == ENGINE_EXPORT_MBOX)
         ok = engine_mbox_write_message (data->mbox, raw, row->from_address,
                                         row->date, cancellable, &error);
@@ -134,6 +139,7 @@ write_chunk_thread (GTask        *task,
           g_task_return_error (task, error);
           return;
         }
+      data->written++;
     }
 
   g_task_return_boolean (task, TRUE);
@@ -171,7 +177,7 @@ write_chunk_cb (GObject      *source_object,
       return;
     }
 
-  data->exported += data->rows->len;
+  data->exported += data->written;
   if (data->progress != NULL)
     data->progress (data->exported, data->progress_data);
 

@@ -420,22 +420,32 @@ store_database_get_thread (StoreDatabase *self,
 }
 
 static void
+unref_bytes_if_any (gpointer bytes)
+{
+  if (bytes != NULL)
+    g_bytes_unref (bytes);
+}
+
+static void
 read_raw_job (StoreConnection *conn, StoreJob *job)
 {
   GArray               *ids = _store_job_get_data (job);
   g_autoptr (GPtrArray) raws =
-      g_ptr_array_new_with_free_func ((GDestroyNotify) g_bytes_unref);
+      g_ptr_array_new_with_free_func (unref_bytes_if_any);
   GError *error = NULL;
 
   for (guint i = 0; i < ids->len; i++)
     {
       GBytes *raw = select_raw (conn, g_array_index (ids, gint64, i), &error);
 
-      if (raw == NULL)
+      /* deleted since the ids were listed: an export goes on without it */
+      if (raw == NULL &&
+          !g_error_matches (error, STORE_ERROR, STORE_ERROR_NOT_FOUND))
         {
           _store_job_return_error (job, error);
           return;
         }
+      g_clear_error (&error);
       g_ptr_array_add (raws, raw);
     }
 
@@ -473,7 +483,8 @@ store_database_read_raw_async (StoreDatabase      *self,
  * store_database_read_raw_finish:
  *
  * Returns: (transfer full) (element-type GBytes): the bytes in the order
- *   of the ids, or %NULL with %STORE_ERROR_NOT_FOUND or another error
+ *   of the ids, %NULL in the place of a message deleted since its id was
+ *   listed; or %NULL with an error
  */
 GPtrArray *
 store_database_read_raw_finish (StoreDatabase *self,
