@@ -14,18 +14,27 @@
 /* An extension longer than this is not kept apart when truncating. */
 #define MAX_EXTENSION_LENGTH 16
 
-/* Names Windows reserves for devices, whatever the extension. */
+/* Names Windows reserves for devices, whatever the extension, as
+ * Microsoft lists them ("Naming Files, Paths, and Namespaces"): a saved
+ * attachment may go to a Windows share or a USB stick. */
 static const char *const reserved_names[] = {
-  "con",  "prn",  "aux",  "nul",  "com1", "com2", "com3", "com4",
-  "com5", "com6", "com7", "com8", "com9", "lpt1", "lpt2", "lpt3",
-  "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+  "con",  "prn",  "aux",  "nul",  "conin$", "conout$", "com0", "com1",
+  "com2", "com3", "com4", "com5", "com6",   "com7",    "com8", "com9",
+  "com¹", "com²", "com³", "lpt0", "lpt1",   "lpt2",    "lpt3", "lpt4",
+  "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",   "lpt¹",    "lpt²", "lpt³",
 };
 
+/* Whether Windows reads @name as a device: its part before the first
+ * dot, without the spaces Windows drops at its end ("CON .txt"), is a
+ * reserved name in any case. */
 static gboolean
 is_reserved_name (const char *name)
 {
   const char *dot = strchr (name, '.');
   gsize       stem = dot != NULL ? (gsize) (dot - name) : strlen (name);
+
+  while (stem > 0 && name[stem - 1] == ' ')
+    stem--;
 
   for (gsize i = 0; i < G_N_ELEMENTS (reserved_names); i++)
     if (strlen (reserved_names[i]) == stem &&

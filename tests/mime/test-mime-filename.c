@@ -93,6 +93,15 @@ test_reserved_and_empty (void)
   check ("NUL.txt", "_NUL.txt");
   check ("com1", "_com1");
   check ("console.txt", "console.txt");
+  /* Windows drops the spaces before the dot, and reserves more than the
+   * classic eight */
+  check ("CON .txt", "_CON .txt");
+  check ("COM0", "_COM0");
+  check ("LPT¹.log", "_LPT¹.log");
+  check ("CONIN$", "_CONIN$");
+  check ("conout$.txt", "_conout$.txt");
+  check ("com10.txt", "com10.txt");
+  check ("lpt.txt", "lpt.txt");
   check ("", "attachment");
   check ("   ", "attachment");
   check ("///", "attachment");
