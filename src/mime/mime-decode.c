@@ -481,6 +481,27 @@ flush_pending (GString *out, GByteArray *pending, char *charset)
   g_byte_array_set_size (pending, 0);
 }
 
+/* Whether two charset labels name one charset as mailers spell it
+ * ("utf-8", "UTF8", "utf_8"): a character split over two encoded words
+ * labelled differently is still joined. */
+static gboolean
+same_charset (const char *a, const char *b)
+{
+  for (;;)
+    {
+      while (*a == '-' || *a == '_')
+        a++;
+      while (*b == '-' || *b == '_')
+        b++;
+      if (g_ascii_tolower (*a) != g_ascii_tolower (*b))
+        return FALSE;
+      if (*a == '\0')
+        return TRUE;
+      a++;
+      b++;
+    }
+}
+
 /**
  * _mime_decode_words:
  * @text: UTF-8 header text that may hold RFC 2047 encoded words
@@ -519,7 +540,7 @@ _mime_decode_words (const char *text)
 
           memcpy (charset, word.charset, word.charset_length);
           charset[word.charset_length] = '\0';
-          if (g_ascii_strcasecmp (charset, pending_charset) != 0)
+          if (!same_charset (charset, pending_charset))
             {
               flush_pending (out, pending, pending_charset);
               memcpy (pending_charset, charset, word.charset_length + 1);

@@ -333,6 +333,9 @@ test_encoded_words_constructed (void)
     /* bytes of one character split across words of one charset */
     { "=?utf-8?B?8J+Q?= =?utf-8?B?pg==?=", "🐦" },
     { "=?utf-8?Q?caf=C3?= =?utf-8?Q?=A9?=", "café" },
+    /* ... and across words that spell the charset differently */
+    { "=?utf-8?Q?caf=C3?= =?UTF8?Q?=A9?=", "café" },
+    { "=?UTF_8?B?8J+Q?= =?utf-8?B?pg==?=", "🐦" },
     /* whitespace between words vanishes, around plain text it stays */
     { "a =?utf-8?Q?b?=  =?utf-8?Q?c?= d", "a bc d" },
     /* a charset change flushes */
