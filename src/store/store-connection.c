@@ -27,6 +27,9 @@ struct _StoreConnection
   gpointer                    hook_data;
   /* which index file is attached as "idx" (store-database.c), 0: none */
   guint index_file;
+  /* borrowed: the store's flag that one of its files was found damaged,
+   * shared by the connections that read only the store's own file */
+  gint *damaged;
 };
 
 static void
@@ -69,6 +72,8 @@ _store_connection_set_error (StoreConnection *conn, int rc, GError **error)
 
     case SQLITE_CORRUPT:
     case SQLITE_NOTADB:
+      if (conn != NULL && conn->damaged != NULL)
+        g_atomic_int_set (conn->damaged, TRUE);
       g_set_error (error, STORE_ERROR, STORE_ERROR_CORRUPT,
                    "The mail store is damaged (%s); it was left as it is",
                    detail);
@@ -177,6 +182,12 @@ gpointer
 _store_connection_get_hook_data (StoreConnection *conn)
 {
   return conn->hook_data;
+}
+
+void
+_store_connection_share_damage (StoreConnection *conn, gint *damaged)
+{
+  conn->damaged = damaged;
 }
 
 guint
@@ -313,6 +324,19 @@ _store_connection_begin (StoreConnection *conn,
                          gboolean         durable,
                          GError         **error)
 {
+  /* A durable commit is what lets the engine delete mail from a server
+   * (DESIGN.md invariant 2): not into a file known to be damaged, whose
+   * mail might not all be read back. That mail stays on the server. */
+  if (durable && conn->damaged != NULL && g_atomic_int_get (conn->damaged))
+    {
+      g_set_error_literal (
+          error, STORE_ERROR, STORE_ERROR_CORRUPT,
+          "The mail store was found damaged, so nothing is marked for "
+          "deletion from a server: the mail stays on the server. Restore "
+          "the store from a backup, or start again with a new one");
+      return FALSE;
+    }
+
   if (durable &&
       !_store_connection_exec (conn, "PRAGMA synchronous = FULL", error))
     return FALSE;

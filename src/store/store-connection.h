@@ -45,6 +45,9 @@ void     _store_connection_set_hooks (StoreConnection            *conn,
                                       const StoreConnectionHooks *hooks,
                                       gpointer                    data);
 gpointer _store_connection_get_hook_data (StoreConnection *conn);
+/* A SQLite CORRUPT error on @conn sets *@damaged; while it is set,
+ * durable transactions are refused (_store_connection_begin()). */
+void _store_connection_share_damage (StoreConnection *conn, gint *damaged);
 /* Which index file a reader has attached: store-database.c says. */
 guint _store_connection_get_index_file (StoreConnection *conn);
 void _store_connection_set_index_file (StoreConnection *conn, guint index_file);

@@ -65,10 +65,12 @@ struct _StoreDatabase
   GObject parent_instance;
 
   /* owned */
-  char              *path;
-  StoreWorker       *writer;
-  StoreWorker       *reader;
-  StoreIndexer      *indexer;
+  char         *path;
+  StoreWorker  *writer;
+  StoreWorker  *reader;
+  StoreIndexer *indexer;
+  /* a read or write of the store's file met a damaged page: atomic */
+  gint               damaged;
   StoreCheckpointer *checkpointer;
   StoreConnection   *caller_reader;
   int                lock_fd;
@@ -441,6 +443,7 @@ open_writer (StoreDatabase *self, GError **error)
 
   _store_indexer_attach_writer (self->indexer, conn);
   _store_checkpointer_attach (self->checkpointer, conn);
+  _store_connection_share_damage (conn, &self->damaged);
   self->schema_version = latest;
   return g_steal_pointer (&conn);
 }
@@ -607,6 +610,10 @@ store_database_open_index_cb (GObject      *source_object,
   /* The caller's own read connection, opened on the caller's thread, after
    * the writer has created and migrated the file. */
   self->caller_reader = open_reader (self, &error);
+  /* It reads only the store's file; the reader thread's searches read
+   * the index file too, whose damage is the index's business. */
+  if (self->caller_reader != NULL)
+    _store_connection_share_damage (self->caller_reader, &self->damaged);
   if (self->caller_reader == NULL)
     {
       g_task_return_error (task, error);

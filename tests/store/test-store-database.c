@@ -8,6 +8,7 @@
 #include "config.h"
 
 #include <glib/gstdio.h>
+#include <sqlite3.h>
 
 #include "pigeon-test-async.h"
 #include "pigeon-test-files.h"
@@ -227,6 +228,112 @@ test_damaged_pages_reported (Fixture *fixture, gconstpointer user_data)
 
   after = file_checksum (fixture->path);
   g_assert_cmpstr (before, ==, after);
+}
+
+/* The b-tree page in the middle of the messages table's leaves: a read
+ * of the whole folder meets it, a new message (the newest) does not. */
+static gint64
+middle_message_leaf (const char *path)
+{
+  sqlite3           *db = NULL;
+  sqlite3_stmt      *stmt = NULL;
+  g_autoptr (GArray) pages = g_array_new (FALSE, FALSE, sizeof (gint64));
+
+  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==,
+                   SQLITE_OK);
+  g_assert_cmpint (sqlite3_prepare_v2 (db,
+                                       "SELECT pageno FROM dbstat WHERE name = "
+                                       "'messages' AND pagetype = 'leaf' "
+                                       "ORDER BY path",
+                                       -1, &stmt, NULL),
+                   ==, SQLITE_OK);
+  while (sqlite3_step (stmt) == SQLITE_ROW)
+    {
+      gint64 page = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (pages, page);
+    }
+  sqlite3_finalize (stmt);
+  sqlite3_close (db);
+  g_assert_cmpuint (pages->len, >=, 3);
+  return g_array_index (pages, gint64, pages->len / 2);
+}
+
+static GArray *
+insert_durably (StoreDatabase *db,
+                gint64         folder_id,
+                gboolean       durable,
+                gint64         date,
+                GError       **error)
+{
+  g_autoptr (GPtrArray) batch =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) store_new_message_free);
+  g_autoptr (GAsyncResult) result = NULL;
+
+  g_ptr_array_add (batch, store_test_message (date, "Dan", "New", "mail"));
+  store_database_insert_async (db, folder_id, 0, batch, durable, NULL,
+                               pigeon_test_store_result_cb, &result);
+  return store_database_insert_finish (db, pigeon_test_wait_for (&result),
+                                       error);
+}
+
+/* Once a read of the store's file meets a damaged page, the store takes
+ * no durable commit, the one that lets the engine delete mail from a
+ * server: that mail stays there. Other writes go on. */
+static void
+test_damage_refuses_durable (Fixture *fixture, gconstpointer user_data)
+{
+  g_autoptr (GPtrArray) batch =
+      g_ptr_array_new_with_free_func ((GDestroyNotify) store_new_message_free);
+  g_autoptr (StoreDatabase) db = NULL;
+  g_autoptr (GPtrArray)     rows = NULL;
+  g_autoptr (GArray)        ids = NULL;
+  g_autofree char          *garbage = g_strnfill (16384, 'x');
+  StoreView                 view = { .kind = STORE_VIEW_FOLDER };
+  gint64                    trash;
+  gint64                    page;
+  FILE                     *file;
+  GError                   *error = NULL;
+
+  db = store_test_open (fixture->path, &error);
+  g_assert_no_error (error);
+  view.folder_id = store_test_folder_id (db, "Archive");
+  trash = store_test_folder_id (db, "Trash");
+  for (guint i = 0; i < 400; i++)
+    g_ptr_array_add (batch, store_test_message (1600000000 + i, "Carol",
+                                                "Filler", "Some text"));
+  g_array_unref (store_test_insert (db, view.folder_id, 0, batch, &error));
+  g_assert_no_error (error);
+  g_clear_object (&db);
+
+  page = middle_message_leaf (fixture->path);
+  file = fopen (fixture->path, "r+b");
+  g_assert_nonnull (file);
+  g_assert_cmpint (fseek (file, (page - 1) * 16384, SEEK_SET), ==, 0);
+  g_assert_cmpuint (fwrite (garbage, 1, 16384, file), ==, 16384);
+  g_assert_cmpint (fclose (file), ==, 0);
+
+  db = store_test_open (fixture->path, &error);
+  g_assert_no_error (error);
+  /* the damage not met yet: a new message is stored durably */
+  ids = insert_durably (db, trash, TRUE, 1700000000, &error);
+  g_assert_no_error (error);
+  g_clear_pointer (&ids, g_array_unref);
+
+  rows = store_database_list (db, &view, 0, 500, &error);
+  g_assert_null (rows);
+  g_assert_error (error, STORE_ERROR, STORE_ERROR_CORRUPT);
+  g_clear_error (&error);
+
+  ids = insert_durably (db, trash, TRUE, 1700000001, &error);
+  g_assert_null (ids);
+  g_assert_error (error, STORE_ERROR, STORE_ERROR_CORRUPT);
+  g_assert_nonnull (strstr (error->message, "stays on the server"));
+  g_clear_error (&error);
+
+  ids = insert_durably (db, trash, FALSE, 1700000002, &error);
+  g_assert_no_error (error);
+  g_assert_cmpuint (ids->len, ==, 1);
 }
 
 static void
@@ -617,6 +724,7 @@ main (int argc, char *argv[])
        test_open_refuses_newer_schema);
   ADD ("/store/database/open/refuses-garbage", test_open_refuses_garbage);
   ADD ("/store/database/damaged-pages-reported", test_damaged_pages_reported);
+  ADD ("/store/database/damage-refuses-durable", test_damage_refuses_durable);
   ADD ("/store/database/second-writer-refused", test_second_writer_refused);
   ADD ("/store/database/full-disk-rolls-back", test_full_disk_rolls_back);
   ADD ("/store/database/checkpoint-beside-writer",
