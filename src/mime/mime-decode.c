@@ -850,6 +850,7 @@ add_address (GPtrArray *addresses,
 {
   MimeAddress *address;
   char        *addr = NULL, *name = NULL;
+  const char  *last;
 
   if (had_angle)
     {
@@ -872,6 +873,15 @@ add_address (GPtrArray *addresses,
         {
           addr = bare;
           name = decode_phrase (comment->str, comment->len);
+        }
+      else if ((last = strrchr (bare, ' ')) != NULL &&
+               strchr (last + 1, '@') != NULL && strchr (last + 1, '"') == NULL)
+        {
+          /* "John Doe john@example.com": web forms that forget the
+           * angle brackets */
+          addr = g_strdup (last + 1);
+          name = decode_phrase (bare, last - bare);
+          g_free (bare);
         }
       else
         {

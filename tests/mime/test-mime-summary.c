@@ -771,6 +771,20 @@ test_addresses (void)
   assert_address (g_ptr_array_index (summary->reply_to, 0), NULL,
                   "f@example.com");
 
+  /* a name and an address without the angle brackets, and a name with
+   * no address at all */
+  {
+    g_autoptr (MimeSummary) bare = summarise_string (
+        "From: John Doe john@example.com\r\n"
+        "To: Mail at example.com, Ann ann@example.com\r\n\r\n");
+
+    assert_address (bare->from, "John Doe", "john@example.com");
+    g_assert_cmpuint (bare->to->len, ==, 2);
+    assert_address (g_ptr_array_index (bare->to, 0), "Mail at example.com",
+                    NULL);
+    assert_address (g_ptr_array_index (bare->to, 1), "Ann", "ann@example.com");
+  }
+
   cc = mime_address_list_to_string (summary->cc);
   g_assert_true (g_str_has_prefix (
       cc, "a@example.com, \"B \\\"Bee\\\"\" <b@example.com>, "
