@@ -95,7 +95,8 @@ struct _StoreIndexer
   gboolean rebuilding; /* the writer leaves its batches to the log */
   gboolean stopping;   /* the store is closing: a rebuild gives up */
   gboolean check_queued;
-  guint    index_file; /* counts the files made: 1 at open */
+  gboolean checked_clean; /* no damage found, nothing written since */
+  guint    index_file;    /* counts the files made: 1 at open */
   guint    retry_seconds;
   GError  *failure;
 
@@ -107,8 +108,8 @@ struct _StoreIndexer
   gboolean           in_transaction;
   gboolean           rebuild; /* the file was lost: build it from the store */
   guint              transaction_entries;
-  guint              unsettled;  /* batches taken since the last commit */
-  gint64             retry_time; /* after a failure: when to try again */
+  guint              unsettled;   /* batches taken since the last commit */
+  gint64             failed_time; /* of the last failure or retry */
 
   /* writer thread only */
   GArray *pending;      /* IndexEntry: logged in the open transaction */
@@ -204,7 +205,8 @@ _store_indexer_check_damage (StoreIndexer *self)
   IndexItem *check;
 
   g_mutex_lock (&self->lock);
-  if (self->thread == NULL || self->stopping || self->check_queued)
+  if (self->thread == NULL || self->stopping || self->check_queued ||
+      self->checked_clean)
     {
       g_mutex_unlock (&self->lock);
       return;
@@ -694,6 +696,7 @@ commit_transaction (StoreIndexer *self, GError **error)
   self->committed_seq = self->applied_seq;
   g_mutex_lock (&self->lock);
   self->acked_seq = self->committed_seq;
+  self->checked_clean = FALSE;
   g_mutex_unlock (&self->lock);
   return TRUE;
 }
@@ -929,6 +932,8 @@ rebuild (StoreIndexer *self, StoreConnection *store, GError **error)
   g_message ("The search index %s was missing or behind; it is being built "
              "again from the mail store",
              self->index_path);
+  /* until it commits: a retry after a failure builds it again too */
+  self->rebuild = TRUE;
 
   /* A read transaction: the snapshot. */
   if (!_store_connection_exec (store, "BEGIN", error))
@@ -995,6 +1000,7 @@ rebuild (StoreIndexer *self, StoreConnection *store, GError **error)
   self->applied_seq = snapshot_seq;
   if (!commit_transaction (self, error))
     return FALSE;
+  self->rebuild = FALSE;
   g_message ("The search index %s holds %u messages again", self->index_path,
              count);
   return TRUE;
@@ -1132,29 +1138,37 @@ complete_in_task_context (GTask *task, GError *error)
   g_source_unref (source);
 }
 
-/* Sets the damaged index file aside and builds a new one from the store,
- * as at open (open_index()), while the writer leaves its batches to the
- * log; the replay then applies them, and the batches queued before are
- * skipped as applied (apply_entries()). */
+/* Builds the index file again from the store, as at open (open_index()):
+ * a damaged one set aside first (@set_aside), else the one there reopened
+ * (a rebuild that failed, on a full disk say). The writer leaves its
+ * batches to the log meanwhile; the replay then applies them, and the
+ * batches queued before are skipped as applied (apply_entries()). */
 static gboolean
-rebuild_damaged (StoreIndexer *self, GError **error)
+rebuild_from_store (StoreIndexer *self, gboolean set_aside, GError **error)
 {
   g_autoptr (StoreConnection) store = NULL;
-  gboolean                    ok;
+  gboolean                    ok = TRUE;
 
+  self->rebuild = TRUE;
   g_mutex_lock (&self->lock);
   self->rebuilding = TRUE;
   g_mutex_unlock (&self->lock);
 
   if (self->in_transaction)
     rollback_transaction (self);
-  /* its connection has the damaged file open too */
+  /* its connection has the file open too */
   g_clear_pointer (&self->checkpointer, _store_checkpointer_free);
-  ok = set_damaged_index_aside (self, error) && open_index_file (self, error);
+  if (set_aside)
+    ok = set_damaged_index_aside (self, error);
+  else
+    g_clear_pointer (&self->conn, _store_connection_free);
+  ok = ok && open_index_file (self, error);
   if (ok)
     {
       g_mutex_lock (&self->lock);
-      self->index_file++; /* the readers attach the new one */
+      if (set_aside)
+        self->index_file++; /* the readers attach the new one */
+      self->checked_clean = FALSE;
       g_mutex_unlock (&self->lock);
       self->checkpointer =
           _store_checkpointer_new (self->index_path, "index-checkpt");
@@ -1171,15 +1185,61 @@ rebuild_damaged (StoreIndexer *self, GError **error)
   return ok && replay (self, store, error);
 }
 
-static gint64
-retry_time (StoreIndexer *self)
+/* Whether the index file itself is damaged, after a CORRUPT error that
+ * may also have come from the store's file (the replay reads its log and
+ * its messages): its pages (quick_check), then FTS5's own structure,
+ * which quick_check does not see into. */
+static gboolean
+index_file_damaged (StoreIndexer *self)
+{
+  sqlite3_stmt *stmt;
+  gboolean      damaged;
+  GError       *error = NULL;
+  int           rc;
+
+  if (self->conn == NULL)
+    return FALSE;
+  if (self->in_transaction)
+    rollback_transaction (self);
+
+  stmt = _store_connection_prepare_once (self->conn, "PRAGMA quick_check (1)",
+                                         &error);
+  if (stmt == NULL)
+    {
+      damaged = g_error_matches (error, STORE_ERROR, STORE_ERROR_CORRUPT);
+      g_clear_error (&error);
+      return damaged;
+    }
+  rc = sqlite3_step (stmt);
+  damaged = (rc & 0xff) == SQLITE_CORRUPT || (rc & 0xff) == SQLITE_NOTADB ||
+            (rc == SQLITE_ROW &&
+             strcmp ((const char *) sqlite3_column_text (stmt, 0), "ok") != 0);
+  sqlite3_finalize (stmt);
+  if (damaged)
+    return TRUE;
+
+  if (!_store_connection_exec (self->conn,
+                               "INSERT INTO messages_fts (messages_fts) "
+                               "VALUES ('integrity-check')",
+                               &error))
+    {
+      damaged = g_error_matches (error, STORE_ERROR, STORE_ERROR_CORRUPT);
+      g_clear_error (&error);
+    }
+  return damaged;
+}
+
+/* Whether RETRY_SECONDS have passed since the last failure or retry. */
+static gboolean
+retry_due (StoreIndexer *self)
 {
   guint seconds;
 
   g_mutex_lock (&self->lock);
   seconds = self->retry_seconds;
   g_mutex_unlock (&self->lock);
-  return g_get_monotonic_time () + (gint64) seconds * G_USEC_PER_SEC;
+  return g_get_monotonic_time () >=
+         self->failed_time + (gint64) seconds * G_USEC_PER_SEC;
 }
 
 /* After a failure the batches are skipped, and stay in the log; this
@@ -1191,13 +1251,25 @@ retry_from_log (StoreIndexer *self)
   g_autoptr (StoreConnection) store = NULL;
   GError                     *error = NULL;
 
-  if (self->conn == NULL || g_get_monotonic_time () < self->retry_time)
+  if ((self->conn == NULL && !self->rebuild) || !retry_due (self))
     return FALSE;
-  self->retry_time = retry_time (self);
+  self->failed_time = g_get_monotonic_time ();
 
-  store =
-      _store_connection_open (self->store_path, STORE_OPEN_READ_ONLY, &error);
-  if (store == NULL || !replay (self, store, &error))
+  /* a rebuild that failed: the log alone no longer holds what the index
+   * lacks */
+  if (self->rebuild)
+    {
+      if (!rebuild_from_store (self, FALSE, &error))
+        {
+          g_debug ("The search index %s is still not built again: %s",
+                   self->index_path, error->message);
+          g_clear_error (&error);
+          return FALSE;
+        }
+    }
+  else if ((store = _store_connection_open (
+                self->store_path, STORE_OPEN_READ_ONLY, &error)) == NULL ||
+           !replay (self, store, &error))
     {
       g_debug ("The search index %s is still not up to date: %s",
                self->index_path, error->message);
@@ -1218,19 +1290,25 @@ retry_from_log (StoreIndexer *self)
 static void
 index_failed (StoreIndexer *self, const char *what, GError *error)
 {
-  if (g_error_matches (error, STORE_ERROR, STORE_ERROR_CORRUPT))
+  if (g_error_matches (error, STORE_ERROR, STORE_ERROR_CORRUPT) &&
+      index_file_damaged (self))
     {
       g_message ("The search index %s is damaged (%s); it is built again "
                  "from the mail store",
                  self->index_path, error->message);
       g_clear_error (&error);
-      if (rebuild_damaged (self, &error))
-        return;
+      if (rebuild_from_store (self, TRUE, &error))
+        {
+          g_mutex_lock (&self->lock);
+          g_clear_error (&self->failure);
+          g_mutex_unlock (&self->lock);
+          return;
+        }
     }
   if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
     g_warning ("The search index %s %s: %s", self->index_path, what,
                error->message);
-  self->retry_time = retry_time (self);
+  self->failed_time = g_get_monotonic_time ();
   fail (self, error);
 }
 
@@ -1254,14 +1332,13 @@ settle (StoreIndexer *self)
 
 /* Checks the index file after a search met a damaged page, and builds it
  * again if the damage is there; else it is the store's, which is left as
- * it is. PRAGMA quick_check reads the whole file, seconds at 100,000
- * messages: only after such a search, once for all those queued. */
+ * it is. The checks read the whole file, seconds at 100,000 messages:
+ * once for all the searches queued meanwhile, and not again while the
+ * file stays as it was checked (checked_clean, until the next commit). */
 static void
 check_damage (StoreIndexer *self)
 {
-  sqlite3_stmt *stmt;
-  GError       *error = NULL;
-  int           rc;
+  gboolean damaged;
 
   g_mutex_lock (&self->lock);
   self->check_queued = FALSE;
@@ -1270,26 +1347,19 @@ check_damage (StoreIndexer *self)
     return;
 
   settle (self);
-  stmt = _store_connection_prepare_once (self->conn, "PRAGMA quick_check (1)",
-                                         &error);
-  if (stmt == NULL)
+  damaged = index_file_damaged (self);
+  g_mutex_lock (&self->lock);
+  self->checked_clean = !damaged;
+  g_mutex_unlock (&self->lock);
+  if (!damaged)
     {
-      index_failed (self, "could not be checked", error);
+      g_debug ("The search index %s was checked: no damage", self->index_path);
       return;
     }
-  rc = sqlite3_step (stmt);
-  if (rc == SQLITE_ROW &&
-      strcmp ((const char *) sqlite3_column_text (stmt, 0), "ok") != 0)
-    g_set_error (&error, STORE_ERROR, STORE_ERROR_CORRUPT, "%s",
-                 (const char *) sqlite3_column_text (stmt, 0));
-  else if (rc != SQLITE_ROW)
-    _store_connection_set_error (self->conn, rc, &error);
-  sqlite3_finalize (stmt);
-
-  if (error != NULL)
-    index_failed (self, "could not be checked", error);
-  else
-    g_debug ("The search index %s was checked: no damage", self->index_path);
+  index_failed (self, "could not be checked",
+                g_error_new (STORE_ERROR, STORE_ERROR_CORRUPT,
+                             "PRAGMA quick_check or FTS5's integrity-check "
+                             "found damage"));
 }
 
 /* Takes the next item; when none is waiting, first commits. */

@@ -659,6 +659,52 @@ test_older_index_restored (Fixture *fixture, gconstpointer user_data)
   g_assert_cmpint (index_rows (fixture), ==, 1);
 }
 
+/* A rebuild that fails (every write of the indexer fails, as on a full
+ * disk) is done again when writes work: the log alone, trimmed since,
+ * no longer holds what the index lacks. */
+static void
+test_rebuild_retried (Fixture *fixture, gconstpointer user_data)
+{
+  g_autofree char *index_path =
+      g_strdup (store_database_get_index_path (fixture->db));
+  g_autofree char *copy = g_build_filename (fixture->dir, "old.db", NULL);
+  GError          *error = NULL;
+
+  insert (fixture, DATE, "Gannet", "Plunging.");
+  store_test_flush_index (fixture->db, NULL);
+  g_clear_object (&fixture->db);
+  copy_file (index_path, copy);
+
+  reopen (fixture);
+  insert (fixture, DATE + 1, "Puffin", "Burrowing.");
+  store_test_flush_index (fixture->db, NULL);
+  g_clear_object (&fixture->db);
+  g_assert_cmpint (log_rows (fixture), ==, 0);
+  copy_file (copy, index_path);
+
+  store_test_vfs_fail_writes ("store-indexer");
+  g_test_expect_message ("pigeon-store", G_LOG_LEVEL_MESSAGE,
+                         "The search index * was missing or behind*");
+  g_test_expect_message ("pigeon-store", G_LOG_LEVEL_WARNING,
+                         "The search index * was not brought up to date: *");
+  reopen (fixture);
+  g_assert_false (store_test_flush_index (fixture->db, &error));
+  g_assert_error (error, STORE_ERROR, STORE_ERROR_FULL);
+  g_clear_error (&error);
+  g_test_assert_expected_messages ();
+
+  store_test_vfs_fail_writes (NULL);
+  _store_database_set_index_retry_seconds (fixture->db, 0);
+  insert (fixture, DATE + 2, "Tern", "Diving.");
+  g_assert_cmpuint (count_found (fixture, "gannet OR puffin OR tern", FALSE),
+                    ==, 3);
+
+  /* and the index stays whole */
+  reopen (fixture);
+  g_assert_cmpuint (count_found (fixture, "gannet OR puffin OR tern", FALSE),
+                    ==, 3);
+}
+
 /* Only the store came back from a backup, older than its index: the
  * index is built again, so that it holds no message the store lacks and
  * the store's next messages are indexed. */
@@ -1066,6 +1112,7 @@ main (int argc, char *argv[])
   ADD ("/store/index/missing", test_missing_index);
   ADD ("/store/index/missing-empty-store", test_missing_index_of_empty_store);
   ADD ("/store/index/older-copy-restored", test_older_index_restored);
+  ADD ("/store/index/rebuild-retried", test_rebuild_retried);
   ADD ("/store/index/rebuild-does-not-block", test_rebuild_does_not_block);
   ADD ("/store/index/store-restored-behind-index",
        test_store_restored_behind_index);
