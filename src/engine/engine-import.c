@@ -274,7 +274,8 @@ parse_batch_thread (GTask        *task,
         }
     }
 
-  while (batch->len < BATCH_MESSAGES && bytes < BATCH_BYTES)
+  while (batch->len + data->parsed_trashed->len < BATCH_MESSAGES &&
+         bytes < BATCH_BYTES)
     {
       StoreNewMessage *message;
       gboolean         trashed;

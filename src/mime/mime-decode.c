@@ -151,12 +151,18 @@ converter_for (const char *charset)
 static gboolean
 in_two_byte_set (const char *upto, const char **scanned, gboolean two_byte)
 {
-  for (const char *p = *scanned; p + 1 < upto; p++)
+  const char *p;
+
+  for (p = *scanned; p < upto; p++)
     if (p[0] == '\x1B')
-      two_byte = p[1] == '$';
+      {
+        if (p + 1 == upto)
+          break; /* its second byte is looked at next time */
+        two_byte = p[1] == '$';
+      }
     else if (p[0] == '\x0E' || p[0] == '\x0F')
       two_byte = p[0] == '\x0E'; /* SO and SI, of ISO-2022-KR */
-  *scanned = upto > *scanned ? upto - 1 : *scanned;
+  *scanned = p;
   return two_byte;
 }
 

@@ -259,14 +259,33 @@ header_utf8 (const HeaderScan *scan, const char *name)
 
 static char *raw_parameter (const char *value, const char *wanted);
 
+/* Whether text that could be read as ASCII can claim @charset: one that
+ * is not ASCII-compatible (UTF-16, UTF-32, UTF-7) is a wrong label there,
+ * as HTML5 says of a <meta> that names one. */
+static gboolean
+ascii_compatible (const char *charset)
+{
+  return g_ascii_strncasecmp (charset, "utf-16", 6) != 0 &&
+         g_ascii_strncasecmp (charset, "utf-32", 6) != 0 &&
+         g_ascii_strncasecmp (charset, "utf16", 5) != 0 &&
+         g_ascii_strncasecmp (charset, "utf32", 5) != 0 &&
+         g_ascii_strncasecmp (charset, "ucs-2", 5) != 0 &&
+         g_ascii_strncasecmp (charset, "ucs-4", 5) != 0 &&
+         g_ascii_strncasecmp (charset, "utf-7", 5) != 0;
+}
+
 /* The charset the message's own Content-Type declares, NULL if none: a
  * mailer that writes raw 8-bit headers writes them in it. */
 static char *
 declared_charset (const HeaderScan *scan)
 {
   g_autofree char *content_type = header_utf8 (scan, "Content-Type");
+  char            *charset =
+      content_type != NULL ? raw_parameter (content_type, "charset") : NULL;
 
-  return content_type != NULL ? raw_parameter (content_type, "charset") : NULL;
+  if (charset != NULL && !ascii_compatible (charset))
+    g_clear_pointer (&charset, g_free);
+  return charset;
 }
 
 /* Every occurrence counts: web forms send two To headers. */
@@ -768,7 +787,14 @@ html_meta_charset (const guint8 *data, gsize length)
              *name == '.' || *name == ':')
         name++;
       if (name > start && name <= end)
-        return g_strndup (start, name - start);
+        {
+          char *charset = g_strndup (start, name - start);
+
+          if (ascii_compatible (charset))
+            return charset;
+          g_free (charset);
+          return NULL;
+        }
       p = end;
     }
   return NULL;

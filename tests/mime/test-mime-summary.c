@@ -530,6 +530,20 @@ test_html_meta_charset (void)
 
       g_assert_cmpstr (summary->body_text, ==, cases[i].text);
     }
+
+  /* a <meta> or a header naming UTF-16 over text readable as ASCII is
+   * wrong, as HTML5 says: ignored */
+  {
+    g_autoptr (MimeSummary) meta = summarise_string (
+        "From: a@example.com\r\nSubject: x\r\nContent-Type: text/html"
+        "\r\n\r\n<meta charset=\"utf-16\"><p>Hello</p>\r\n");
+    g_autoptr (MimeSummary) header =
+        summarise_string ("From: a@example.com\r\nSubject: caf\xE9\r\n"
+                          "Content-Type: text/plain; charset=utf-16\r\n\r\n");
+
+    g_assert_cmpstr (meta->body_text, ==, "Hello");
+    g_assert_cmpstr (header->subject, ==, "café");
+  }
 }
 
 static void
