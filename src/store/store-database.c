@@ -448,9 +448,9 @@ open_writer (StoreDatabase *self, GError **error)
   return g_steal_pointer (&conn);
 }
 
-/* Searches read the index file through every reader: it is attached as
- * "idx" (store-search.c). A reader that has attached a file since set
- * aside as damaged (store-index.c) attaches the new one. */
+/* Searches read the index file through the reader thread's connection:
+ * it is attached as "idx" (store-search.c). A reader that has attached a
+ * file since set aside as damaged (store-index.c) attaches the new one. */
 gboolean
 _store_database_attach_index (StoreDatabase   *self,
                               StoreConnection *conn,
@@ -609,9 +609,11 @@ store_database_open_index_cb (GObject      *source_object,
 
   /* The caller's own read connection, opened on the caller's thread, after
    * the writer has created and migrated the file. */
-  self->caller_reader = open_reader (self, &error);
-  /* It reads only the store's file; the reader thread's searches read
-   * the index file too, whose damage is the index's business. */
+  self->caller_reader =
+      _store_connection_open (self->path, STORE_OPEN_READ_ONLY, &error);
+  /* It reads only the store's file, and does not even attach the index
+   * file (whose damage is the index's business): only the reader
+   * thread's searches read that. */
   if (self->caller_reader != NULL)
     _store_connection_share_damage (self->caller_reader, &self->damaged);
   if (self->caller_reader == NULL)
