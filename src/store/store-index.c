@@ -1138,6 +1138,18 @@ complete_in_task_context (GTask *task, GError *error)
   g_source_unref (source);
 }
 
+/* The index file's checkpoints, as the store's (store-checkpointer.c):
+ * run by the indexer, each waited for the disk while the writer's
+ * batches piled up behind it, and with it the parsing, both cores idle.
+ * A rebuild and a replay are bulk writes too. */
+static void
+start_checkpointer (StoreIndexer *self)
+{
+  self->checkpointer =
+      _store_checkpointer_new (self->index_path, "index-checkpt");
+  _store_checkpointer_attach (self->checkpointer, self->conn);
+}
+
 /* Builds the index file again from the store, as at open (open_index()):
  * a damaged one set aside first (@set_aside), else the one there reopened
  * (a rebuild that failed, on a full disk say). The writer leaves its
@@ -1170,9 +1182,7 @@ rebuild_from_store (StoreIndexer *self, gboolean set_aside, GError **error)
         self->index_file++; /* the readers attach the new one */
       self->checked_clean = FALSE;
       g_mutex_unlock (&self->lock);
-      self->checkpointer =
-          _store_checkpointer_new (self->index_path, "index-checkpt");
-      _store_checkpointer_attach (self->checkpointer, self->conn);
+      start_checkpointer (self);
       self->applied_seq = self->committed_seq;
       store = _store_connection_open (self->store_path, STORE_OPEN_READ_ONLY,
                                       error);
@@ -1284,6 +1294,30 @@ retry_from_log (StoreIndexer *self)
   return TRUE;
 }
 
+/* Sets the damaged index file aside and builds a new one; a success
+ * clears any earlier failure. */
+static gboolean
+rebuild_damaged (StoreIndexer *self, GError **error)
+{
+  if (!rebuild_from_store (self, TRUE, error))
+    return FALSE;
+  g_mutex_lock (&self->lock);
+  g_clear_error (&self->failure);
+  g_mutex_unlock (&self->lock);
+  return TRUE;
+}
+
+/* Says what failed, and leaves the log to a later retry. */
+static void
+record_failure (StoreIndexer *self, const char *what, GError *error)
+{
+  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
+    g_warning ("The search index %s %s: %s", self->index_path, what,
+               error->message);
+  self->failed_time = g_get_monotonic_time ();
+  fail (self, error);
+}
+
 /* A damaged index file holds nothing the store does not: it is built
  * again at once. Any other failure is recorded, and retried from the log
  * (retry_from_log()). */
@@ -1297,19 +1331,10 @@ index_failed (StoreIndexer *self, const char *what, GError *error)
                  "from the mail store",
                  self->index_path, error->message);
       g_clear_error (&error);
-      if (rebuild_from_store (self, TRUE, &error))
-        {
-          g_mutex_lock (&self->lock);
-          g_clear_error (&self->failure);
-          g_mutex_unlock (&self->lock);
-          return;
-        }
+      if (rebuild_damaged (self, &error))
+        return;
     }
-  if (!g_error_matches (error, G_IO_ERROR, G_IO_ERROR_CANCELLED))
-    g_warning ("The search index %s %s: %s", self->index_path, what,
-               error->message);
-  self->failed_time = g_get_monotonic_time ();
-  fail (self, error);
+  record_failure (self, what, error);
 }
 
 /* Commits what is applied, and tells waiters that the batches taken
@@ -1339,6 +1364,7 @@ static void
 check_damage (StoreIndexer *self)
 {
   gboolean damaged;
+  GError  *error = NULL;
 
   g_mutex_lock (&self->lock);
   self->check_queued = FALSE;
@@ -1356,10 +1382,11 @@ check_damage (StoreIndexer *self)
       g_debug ("The search index %s was checked: no damage", self->index_path);
       return;
     }
-  index_failed (self, "could not be checked",
-                g_error_new (STORE_ERROR, STORE_ERROR_CORRUPT,
-                             "PRAGMA quick_check or FTS5's integrity-check "
-                             "found damage"));
+  g_message ("The search index %s is damaged; it is built again from the "
+             "mail store",
+             self->index_path);
+  if (!rebuild_damaged (self, &error))
+    record_failure (self, "could not be built again", error);
 }
 
 /* Takes the next item; when none is waiting, first commits. */
@@ -1385,6 +1412,7 @@ static gboolean
 wait_while_paused (StoreIndexer *self)
 {
   gboolean paused;
+  gboolean abandoned;
   gboolean skip;
 
   g_mutex_lock (&self->lock);
@@ -1396,9 +1424,10 @@ wait_while_paused (StoreIndexer *self)
   g_mutex_lock (&self->lock);
   while (self->paused && !self->abandoned)
     g_cond_wait (&self->cond, &self->lock);
-  skip = self->abandoned || self->failure != NULL;
+  abandoned = self->abandoned;
+  skip = abandoned || self->failure != NULL;
   g_mutex_unlock (&self->lock);
-  if (skip && !self->abandoned && retry_from_log (self))
+  if (skip && !abandoned && retry_from_log (self))
     skip = FALSE;
   return skip;
 }
@@ -1416,13 +1445,7 @@ indexer_thread (gpointer data)
     g_prefix_error (&error, "%s: ", self->index_path);
   else
     {
-      /* The index file's checkpoints, as the store's (store-checkpointer.c):
-       * run here, each waited for the disk while the writer's batches
-       * piled up behind the indexer, and with it the parsing, both cores
-       * idle. A rebuild and a replay are bulk writes too. */
-      self->checkpointer =
-          _store_checkpointer_new (self->index_path, "index-checkpt");
-      _store_checkpointer_attach (self->checkpointer, self->conn);
+      start_checkpointer (self);
     }
   complete_in_task_context (g_steal_pointer (&self->open_task),
                             opened ? NULL : g_error_copy (error));
