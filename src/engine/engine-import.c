@@ -412,20 +412,14 @@ advance (GTask *task)
   g_object_unref (task);
 }
 
-/* The local Trash, or @folder_id if the store has none it can list. */
+/* The local Trash, or @folder_id if the store cannot find it. */
 static gint64
 local_trash_id (StoreDatabase *db, gint64 folder_id)
 {
-  g_autoptr (GPtrArray) folders = store_database_list_folders (db, NULL);
+  g_autoptr (StoreFolder) trash =
+      store_database_find_folder (db, "Trash", NULL);
 
-  for (guint i = 0; folders != NULL && i < folders->len; i++)
-    {
-      const StoreFolder *folder = folders->pdata[i];
-
-      if (folder->role == STORE_FOLDER_ROLE_TRASH && folder->account_id == 0)
-        return folder->id;
-    }
-  return folder_id;
+  return trash != NULL ? trash->id : folder_id;
 }
 
 /**

@@ -201,28 +201,21 @@ append_with_iconv (GString    *out,
       g_string_append_len (out, buffer, outp - buffer);
       if (r == (size_t) -1)
         {
+          gsize skip;
+
           if (errno == E2BIG)
             continue;
           /* EILSEQ or EINVAL (truncated sequence at the end) */
           g_string_append (out, "\xEF\xBF\xBD");
-          if (!stateful)
-            {
-              in++;
-              in_left--;
-              iconv (cd, NULL, NULL, NULL, NULL);
-              continue;
-            }
-          two_byte = in_two_byte_set (in, &scanned, two_byte);
-          if (two_byte && in_left >= 2 && in[0] != '\x1B' && in[1] != '\x1B')
-            {
-              in += 2;
-              in_left -= 2;
-            }
+          if (stateful)
+            two_byte = in_two_byte_set (in, &scanned, two_byte);
           else
-            {
-              in++;
-              in_left--;
-            }
+            iconv (cd, NULL, NULL, NULL, NULL);
+          skip = 1;
+          if (two_byte && in_left >= 2 && in[0] != '\x1B' && in[1] != '\x1B')
+            skip = 2;
+          in += skip;
+          in_left -= skip;
         }
     }
   /* Flush the shift state of stateful charsets (ISO-2022-JP). */

@@ -316,10 +316,11 @@ new_thread_id (StoreConnection *conn,
 {
   sqlite3_stmt *stmt = _store_connection_prepare (
       conn,
-      "SELECT EXISTS (SELECT 1 FROM messages WHERE thread_id = ?1) "
-      "OR EXISTS (SELECT 1 FROM thread_ids WHERE thread_id = ?1), "
-      "min(0, coalesce((SELECT min(thread_id) FROM messages), 0), "
-      "coalesce((SELECT min(thread_id) FROM thread_ids), 0)) - 1",
+      "SELECT CASE WHEN EXISTS (SELECT 1 FROM messages WHERE thread_id = ?1) "
+      "OR EXISTS (SELECT 1 FROM thread_ids WHERE thread_id = ?1) "
+      "THEN min(0, coalesce((SELECT min(thread_id) FROM messages), 0), "
+      "coalesce((SELECT min(thread_id) FROM thread_ids), 0)) - 1 "
+      "ELSE ?1 END",
       error);
   int rc;
 
@@ -333,8 +334,7 @@ new_thread_id (StoreConnection *conn,
       _store_connection_set_error (conn, rc, error);
       return FALSE;
     }
-  *out_thread =
-      sqlite3_column_int (stmt, 0) ? sqlite3_column_int64 (stmt, 1) : key;
+  *out_thread = sqlite3_column_int64 (stmt, 0);
   sqlite3_reset (stmt);
   return TRUE;
 }
