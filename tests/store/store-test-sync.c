@@ -10,6 +10,7 @@
 #include "store-test-sync.h"
 
 #include <sqlite3.h>
+#include <stdio.h>
 
 #include "pigeon-test-async.h"
 #include "pigeon-test-files.h"
@@ -329,20 +330,50 @@ store_test_index_count (StoreDatabase *db)
                              "SELECT count(*) FROM messages_fts");
 }
 
-gint64
-store_test_sql_int (const char *path, const char *sql)
+GArray *
+store_test_sql_ints (const char *path, const char *sql)
 {
+  GArray       *values = g_array_new (FALSE, FALSE, sizeof (gint64));
   sqlite3      *db = NULL;
   sqlite3_stmt *stmt = NULL;
-  gint64        value;
+  int           rc;
 
   g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==,
                    SQLITE_OK);
   g_assert_cmpint (sqlite3_prepare_v2 (db, sql, -1, &stmt, NULL), ==,
                    SQLITE_OK);
-  g_assert_cmpint (sqlite3_step (stmt), ==, SQLITE_ROW);
-  value = sqlite3_column_int64 (stmt, 0);
+  while ((rc = sqlite3_step (stmt)) == SQLITE_ROW)
+    {
+      gint64 value = sqlite3_column_int64 (stmt, 0);
+
+      g_array_append_val (values, value);
+    }
+  g_assert_cmpint (rc, ==, SQLITE_DONE);
   sqlite3_finalize (stmt);
   sqlite3_close (db);
-  return value;
+  return values;
+}
+
+gint64
+store_test_sql_int (const char *path, const char *sql)
+{
+  g_autoptr (GArray) values = store_test_sql_ints (path, sql);
+
+  g_assert_cmpuint (values->len, >=, 1);
+  return g_array_index (values, gint64, 0);
+}
+
+void
+store_test_overwrite_page (const char *path, gint64 page)
+{
+  g_autofree char *garbage = g_strnfill (STORE_TEST_PAGE_SIZE, 'x');
+  FILE            *file = fopen (path, "r+b");
+
+  g_assert_nonnull (file);
+  g_assert_cmpint (page, >, 1);
+  g_assert_cmpint (fseek (file, (page - 1) * STORE_TEST_PAGE_SIZE, SEEK_SET),
+                   ==, 0);
+  g_assert_cmpuint (fwrite (garbage, 1, STORE_TEST_PAGE_SIZE, file), ==,
+                    STORE_TEST_PAGE_SIZE);
+  g_assert_cmpint (fclose (file), ==, 0);
 }

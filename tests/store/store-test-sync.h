@@ -83,7 +83,15 @@ StoreNewMessage *store_test_message (gint64      date,
                                      const char *subject,
                                      const char *body);
 GArray          *store_test_ids (guint n, const gint64 *values);
-gint64           store_test_sql_int (const char *path, const char *sql);
+/* Runs @sql on the file at @path, read-only: the first column of the
+ * first row, or of every row. */
+gint64  store_test_sql_int (const char *path, const char *sql);
+GArray *store_test_sql_ints (const char *path, const char *sql);
+/* The store's and the index file's pages (store-database.c). */
+#define STORE_TEST_PAGE_SIZE 16384
+/* Fills page @page (from 1; never the header page) of the closed file
+ * at @path with garbage. */
+void   store_test_overwrite_page (const char *path, gint64 page);
 gint64 store_test_folder_id (StoreDatabase *db, const char *full_name);
 
 G_END_DECLS

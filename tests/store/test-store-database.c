@@ -235,26 +235,10 @@ test_damaged_pages_reported (Fixture *fixture, gconstpointer user_data)
 static gint64
 middle_message_leaf (const char *path)
 {
-  sqlite3           *db = NULL;
-  sqlite3_stmt      *stmt = NULL;
-  g_autoptr (GArray) pages = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_autoptr (GArray) pages = store_test_sql_ints (
+      path, "SELECT pageno FROM dbstat WHERE name = 'messages' "
+            "AND pagetype = 'leaf' ORDER BY path");
 
-  g_assert_cmpint (sqlite3_open_v2 (path, &db, SQLITE_OPEN_READONLY, NULL), ==,
-                   SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db,
-                                       "SELECT pageno FROM dbstat WHERE name = "
-                                       "'messages' AND pagetype = 'leaf' "
-                                       "ORDER BY path",
-                                       -1, &stmt, NULL),
-                   ==, SQLITE_OK);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      gint64 page = sqlite3_column_int64 (stmt, 0);
-
-      g_array_append_val (pages, page);
-    }
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
   g_assert_cmpuint (pages->len, >=, 3);
   return g_array_index (pages, gint64, pages->len / 2);
 }
@@ -288,11 +272,8 @@ test_damage_refuses_durable (Fixture *fixture, gconstpointer user_data)
   g_autoptr (StoreDatabase) db = NULL;
   g_autoptr (GPtrArray)     rows = NULL;
   g_autoptr (GArray)        ids = NULL;
-  g_autofree char          *garbage = g_strnfill (16384, 'x');
   StoreView                 view = { .kind = STORE_VIEW_FOLDER };
   gint64                    trash;
-  gint64                    page;
-  FILE                     *file;
   GError                   *error = NULL;
 
   db = store_test_open (fixture->path, &error);
@@ -306,12 +287,8 @@ test_damage_refuses_durable (Fixture *fixture, gconstpointer user_data)
   g_assert_no_error (error);
   g_clear_object (&db);
 
-  page = middle_message_leaf (fixture->path);
-  file = fopen (fixture->path, "r+b");
-  g_assert_nonnull (file);
-  g_assert_cmpint (fseek (file, (page - 1) * 16384, SEEK_SET), ==, 0);
-  g_assert_cmpuint (fwrite (garbage, 1, 16384, file), ==, 16384);
-  g_assert_cmpint (fclose (file), ==, 0);
+  store_test_overwrite_page (fixture->path,
+                             middle_message_leaf (fixture->path));
 
   db = store_test_open (fixture->path, &error);
   g_assert_no_error (error);

@@ -837,53 +837,18 @@ test_damaged_index (Fixture *fixture, gconstpointer user_data)
   g_assert_cmpstr (kept, ==, garbage);
 }
 
-/* The root pages of the index file's FTS5 tables, read with SQLite. */
-static GArray *
-fts_root_pages (const char *index_path)
-{
-  GArray       *pages = g_array_new (FALSE, FALSE, sizeof (gint64));
-  sqlite3      *db = NULL;
-  sqlite3_stmt *stmt = NULL;
-
-  g_assert_cmpint (
-      sqlite3_open_v2 (index_path, &db, SQLITE_OPEN_READONLY, NULL), ==,
-      SQLITE_OK);
-  g_assert_cmpint (sqlite3_prepare_v2 (db,
-                                       "SELECT rootpage FROM sqlite_schema "
-                                       "WHERE name LIKE 'messages_fts_%'",
-                                       -1, &stmt, NULL),
-                   ==, SQLITE_OK);
-  while (sqlite3_step (stmt) == SQLITE_ROW)
-    {
-      gint64 page = sqlite3_column_int64 (stmt, 0);
-
-      g_array_append_val (pages, page);
-    }
-  sqlite3_finalize (stmt);
-  sqlite3_close (db);
-  return pages;
-}
-
 /* Overwrites the root pages of the FTS5 tables, and only those: the
  * file still opens. */
 static void
 damage_fts_tables (const char *index_path)
 {
-  g_autofree char   *garbage = g_strnfill (16384, 'x');
-  g_autoptr (GArray) pages = fts_root_pages (index_path);
-  FILE              *file = fopen (index_path, "r+b");
+  g_autoptr (GArray) pages = store_test_sql_ints (
+      index_path,
+      "SELECT rootpage FROM sqlite_schema WHERE name LIKE 'messages_fts_%'");
 
   g_assert_cmpuint (pages->len, >=, 3);
-  g_assert_nonnull (file);
   for (guint i = 0; i < pages->len; i++)
-    {
-      gint64 page = g_array_index (pages, gint64, i);
-
-      g_assert_cmpint (page, >, 1);
-      g_assert_cmpint (fseek (file, (page - 1) * 16384, SEEK_SET), ==, 0);
-      g_assert_cmpuint (fwrite (garbage, 1, 16384, file), ==, 16384);
-    }
-  g_assert_cmpint (fclose (file), ==, 0);
+    store_test_overwrite_page (index_path, g_array_index (pages, gint64, i));
 }
 
 /* An index file damaged past its header opens, and fails once it is
